@@ -144,7 +144,8 @@ internal sealed class Engine
     {
         var parent = options.Parent ?? (isStack ? null : Root);
         var inherited = parent?.Registration.Transformations ?? [];
-        foreach (var transformation in options.ResourceTransformations.Concat(inherited).ToList())
+        ImmutableArray<ResourceTransformation> transformations = [.. options.ResourceTransformations, .. inherited];
+        foreach (var transformation in transformations)
         {
             if (transformation(new ResourceTransformationArgs(resource, args, options)) is not { } result)
                 continue;
@@ -166,8 +167,7 @@ internal sealed class Engine
 
         if (isStack)
             Root = resource;
-        var registration = new Registration(resource, parent, urn, qualifiedType, custom, args, options,
-            [.. options.ResourceTransformations, .. inherited]);
+        var registration = new Registration(resource, parent, urn, qualifiedType, custom, args, options, transformations);
         registration.Start(this, isStack);
         return registration;
     }

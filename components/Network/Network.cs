@@ -1,0 +1,238 @@
+using System.Collections.Immutable;
+using System.Net;
+using Infra.Components.Shared;
+using Pulumi;
+using Aws = Pulumi.Aws;
+
+namespace Infra.Components.Network;
+
+/// <summary>A multi-AZ VPC: public, private (and optionally isolated) subnets per zone, internet and NAT
+/// routing, optional IPv6, flow logs and an S3 endpoint, and the security groups of the web application.</summary>
+public sealed class Network : ComponentResource
+{
+    public const string Type = "infra:network:Network";
+
+    [Output] public Output<string> VpcId { get; }
+    [Output] public Output<string> VpcCidr { get; }
+    [Output] public Output<ImmutableArray<string>> AvailabilityZones { get; }
+    [Output] public Output<ImmutableArray<string>> PublicSubnetIds { get; }
+    [Output] public Output<ImmutableArray<string>> PrivateSubnetIds { get; }
+    [Output] public Output<ImmutableArray<string>> IsolatedSubnetIds { get; }
+    [Output] public Output<ImmutableArray<string>> NatGatewayIds { get; }
+    [Output] public Output<string> LoadBalancerSecurityGroupId { get; }
+    [Output] public Output<string> InstanceSecurityGroupId { get; }
+    [Output] public Output<string> WorkerSecurityGroupId { get; }
+
+    /// <summary>Validates the args, looks up the region's zones when only a count is given, then builds.</summary>
+    public static async Task<Network> CreateAsync(string name, NetworkArgs args, ComponentResourceOptions? options = null,
+        string scope = "network")
+    {
+        Checks.ThrowIfAny(args.Validate(scope));
+        if (args.AvailabilityZones is null)
+        {
+            var zones = await Aws.GetAvailabilityZones.InvokeAsync(new Aws.GetAvailabilityZonesArgs { State = "available" },
+                new InvokeOptions { Parent = options?.Parent, Provider = options?.Provider });
+            var names = zones.Names.Order(StringComparer.Ordinal).ToList();
+            if (names.Count < args.AvailabilityZoneCount)
+                throw new ValidationException([new Problem($"{scope}.availabilityZoneCount", args.AvailabilityZoneCount,
+                    $"the region has {names.Count} available zones ({string.Join(", ", names)})")]);
+            args = args with { AvailabilityZones = names.Take(args.AvailabilityZoneCount).ToList() };
+        }
+
+        return new Network(name, args, options);
+    }
+
+    /// <summary>Builds with explicit zones (<see cref="NetworkArgs.AvailabilityZones"/>); see <see cref="CreateAsync"/>.</summary>
+    public Network(string name, NetworkArgs args, ComponentResourceOptions? options = null) : base(Type, name, options)
+    {
+        if (args.AvailabilityZones is null)
+            throw new ValidationException([new Problem("network.availabilityZones", null,
+                "give the zones, or build with Network.CreateAsync to look them up")]);
+        Checks.ThrowIfAny(args.Validate());
+        var zones = args.AvailabilityZones;
+        var tags = args.Tags;
+        var child = new CustomResourceOptions { Parent = this };
+
+        Cidr.TryParse(args.VpcCidr, out var vpcBlock);
+        var blocks = vpcBlock.Allocate(args.SubnetPrefixes(zones.Count))!;
+
+        var vpc = new Aws.Ec2.Vpc($"{name}-vpc", new Aws.Ec2.VpcArgs
+        {
+            CidrBlock = args.VpcCidr,
+            EnableDnsSupport = true,
+            EnableDnsHostnames = true,
+            AssignGeneratedIpv6CidrBlock = args.Ipv6,
+            Tags = Tagging.Named(tags, $"{name}-vpc"),
+        }, child);
+
+        var ipv6Index = 0;
+        Aws.Ec2.Subnet Subnet(string tier, int zone, Cidr block, bool isPublic) =>
+            new($"{name}-{tier}-{zones[zone]}", new Aws.Ec2.SubnetArgs
+            {
+                VpcId = vpc.Id,
+                CidrBlock = block.ToString(),
+                AvailabilityZone = zones[zone],
+                MapPublicIpOnLaunch = false,
+                Ipv6CidrBlock = args.Ipv6 ? Ipv6Subnet(vpc.Ipv6CidrBlock, ipv6Index++) : null!,
+                AssignIpv6AddressOnCreation = args.Ipv6 ? true : null!,
+                Tags = new Dictionary<string, string>(Tagging.Named(tags, $"{name}-{tier}-{zones[zone]}")) { ["Tier"] = tier },
+            }, child);
+
+        var publicSubnets = zones.Select((_, i) => Subnet("public", i, blocks[i], true)).ToList();
+        var privateSubnets = zones.Select((_, i) => Subnet("private", i, blocks[zones.Count + i], false)).ToList();
+        var isolatedSubnets = args.IsolatedSubnetPrefix is null
+            ? []
+            : zones.Select((_, i) => Subnet("isolated", i, blocks[2 * zones.Count + i], false)).ToList();
+
+        var internetGateway = new Aws.Ec2.InternetGateway($"{name}-igw", new Aws.Ec2.InternetGatewayArgs
+        {
+            VpcId = vpc.Id,
+            Tags = Tagging.Named(tags, $"{name}-igw"),
+        }, child);
+
+        var publicTable = RouteTable("public");
+        Route("public-ipv4", publicTable, gatewayId: internetGateway.Id);
+        if (args.Ipv6)
+            Route("public-ipv6", publicTable, gatewayId: internetGateway.Id, ipv6: true);
+        Associate(publicSubnets, publicTable);
+
+        var natGateways = args.Nat switch
+        {
+            NatStrategy.None => [],
+            NatStrategy.Single => [NatGateway(0)],
+            _ => zones.Select((_, i) => NatGateway(i)).ToList(),
+        };
+
+        var egressOnly = args.Ipv6
+            ? new Aws.Ec2.EgressOnlyInternetGateway($"{name}-eigw", new Aws.Ec2.EgressOnlyInternetGatewayArgs
+            {
+                VpcId = vpc.Id,
+                Tags = Tagging.Named(tags, $"{name}-eigw"),
+            }, child)
+            : null;
+
+        var privateTables = zones.Select((zone, i) =>
+        {
+            var table = RouteTable($"private-{zone}");
+            if (natGateways.Count > 0)
+                Route($"private-{zone}-ipv4", table, natGatewayId: natGateways[args.Nat == NatStrategy.OnePerAz ? i : 0].Id);
+            if (egressOnly is not null)
+                Route($"private-{zone}-ipv6", table, egressOnlyGatewayId: egressOnly.Id, ipv6: true);
+            Associate([privateSubnets[i]], table);
+            return table;
+        }).ToList();
+
+        if (isolatedSubnets.Count > 0)
+            Associate(isolatedSubnets, RouteTable("isolated"));
+
+        if (args.S3GatewayEndpoint)
+            new Aws.Ec2.VpcEndpoint($"{name}-s3", new Aws.Ec2.VpcEndpointArgs
+            {
+                VpcId = vpc.Id,
+                ServiceName = Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = this })
+                    .Apply(region => $"com.amazonaws.{region.Region}.s3"),
+                VpcEndpointType = "Gateway",
+                RouteTableIds = privateTables.Select(table => table.Id).ToArray(),
+                Tags = Tagging.Named(tags, $"{name}-s3"),
+            }, child);
+
+        if (args.FlowLogs is { } flowLogs)
+            FlowLogs(name, vpc, flowLogs, tags, child);
+
+        var groups = new SecurityGroups(name, vpc, args, child);
+
+        VpcId = vpc.Id;
+        VpcCidr = vpc.CidrBlock;
+        AvailabilityZones = Output.Create(zones.ToImmutableArray());
+        PublicSubnetIds = Output.All(publicSubnets.Select(subnet => subnet.Id));
+        PrivateSubnetIds = Output.All(privateSubnets.Select(subnet => subnet.Id));
+        IsolatedSubnetIds = Output.All(isolatedSubnets.Select(subnet => subnet.Id));
+        NatGatewayIds = Output.All(natGateways.Select(nat => nat.Id));
+        LoadBalancerSecurityGroupId = groups.LoadBalancer.Id;
+        InstanceSecurityGroupId = groups.Instances.Id;
+        WorkerSecurityGroupId = groups.Workers.Id;
+        RegisterOutputs();
+
+        Aws.Ec2.RouteTable RouteTable(string tier) =>
+            new($"{name}-{tier}", new Aws.Ec2.RouteTableArgs { VpcId = vpc.Id, Tags = Tagging.Named(tags, $"{name}-{tier}") }, child);
+
+        void Route(string routeName, Aws.Ec2.RouteTable table, Input<string>? gatewayId = null, Input<string>? natGatewayId = null,
+            Input<string>? egressOnlyGatewayId = null, bool ipv6 = false) =>
+            new Aws.Ec2.Route($"{name}-{routeName}", new Aws.Ec2.RouteArgs
+            {
+                RouteTableId = table.Id,
+                DestinationCidrBlock = ipv6 ? null! : "0.0.0.0/0",
+                DestinationIpv6CidrBlock = ipv6 ? "::/0" : null!,
+                GatewayId = gatewayId!,
+                NatGatewayId = natGatewayId!,
+                EgressOnlyGatewayId = egressOnlyGatewayId!,
+            }, child);
+
+        void Associate(IEnumerable<Aws.Ec2.Subnet> subnets, Aws.Ec2.RouteTable table)
+        {
+            foreach (var subnet in subnets)
+                new Aws.Ec2.RouteTableAssociation(subnet.GetResourceName(), new Aws.Ec2.RouteTableAssociationArgs
+                {
+                    SubnetId = subnet.Id,
+                    RouteTableId = table.Id,
+                }, child);
+        }
+
+        Aws.Ec2.NatGateway NatGateway(int zone)
+        {
+            var natName = $"{name}-nat-{zones[zone]}";
+            var address = new Aws.Ec2.Eip(natName, new Aws.Ec2.EipArgs { Domain = "vpc", Tags = Tagging.Named(tags, natName) }, child);
+            return new Aws.Ec2.NatGateway(natName, new Aws.Ec2.NatGatewayArgs
+            {
+                AllocationId = address.Id,
+                SubnetId = publicSubnets[zone].Id,
+                Tags = Tagging.Named(tags, natName),
+            }, new CustomResourceOptions { Parent = this, DependsOn = { internetGateway } });
+        }
+    }
+
+    static void FlowLogs(string name, Aws.Ec2.Vpc vpc, FlowLogArgs flowLogs, IReadOnlyDictionary<string, string> tags,
+        CustomResourceOptions child)
+    {
+        var logGroup = new Aws.CloudWatch.LogGroup($"{name}-flow-logs", new Aws.CloudWatch.LogGroupArgs
+        {
+            NamePrefix = $"/vpc/{name}-flow-logs-",
+            RetentionInDays = flowLogs.RetentionDays,
+            Tags = Tagging.Named(tags, $"{name}-flow-logs"),
+        }, child);
+        var role = new Aws.Iam.Role($"{name}-flow-logs", new Aws.Iam.RoleArgs
+        {
+            Description = "Lets VPC flow logs write to their log group",
+            AssumeRolePolicy = Policies.AssumedBy("vpc-flow-logs.amazonaws.com", child.Parent!),
+            Tags = Tagging.Named(tags, $"{name}-flow-logs"),
+        }, child);
+        new Aws.Iam.RolePolicy($"{name}-flow-logs", new Aws.Iam.RolePolicyArgs
+        {
+            Role = role.Id,
+            Policy = Policies.Document(child.Parent!, new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Actions = { "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams" },
+                Resources = { logGroup.Arn, Output.Format($"{logGroup.Arn}:*") },
+            }),
+        }, child);
+        new Aws.Ec2.FlowLog($"{name}-flow-logs", new Aws.Ec2.FlowLogArgs
+        {
+            VpcId = vpc.Id,
+            TrafficType = flowLogs.TrafficType,
+            LogDestinationType = "cloud-watch-logs",
+            LogDestination = logGroup.Arn,
+            IamRoleArn = role.Arn,
+            MaxAggregationInterval = 60,
+            Tags = Tagging.Named(tags, $"{name}-flow-logs"),
+        }, child);
+    }
+
+    /// <summary>The /64 with the given index inside the VPC's Amazon-provided /56.</summary>
+    internal static Output<string> Ipv6Subnet(Output<string> vpcBlock, int index) => vpcBlock.Apply(block =>
+    {
+        var network = IPNetwork.Parse(block);
+        var bytes = network.BaseAddress.GetAddressBytes();
+        bytes[7] = (byte)(bytes[7] + index);
+        return $"{new IPAddress(bytes)}/64";
+    });
+}

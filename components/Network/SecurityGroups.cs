@@ -1,0 +1,80 @@
+using Infra.Components.Shared;
+using Pulumi;
+using Aws = Pulumi.Aws;
+
+namespace Infra.Components.Network;
+
+/// <summary>The three groups of the web application. Rules are separate resources so the load balancer
+/// and instance groups can refer to each other without a cycle.</summary>
+internal sealed class SecurityGroups
+{
+    public SecurityGroups(string name, Aws.Ec2.Vpc vpc, NetworkArgs args, CustomResourceOptions child)
+    {
+        Aws.Ec2.SecurityGroup Group(string role, string description) =>
+            new($"{name}-{role}", new Aws.Ec2.SecurityGroupArgs
+            {
+                VpcId = vpc.Id,
+                Description = description,
+                RevokeRulesOnDelete = true,
+                Tags = Tagging.Named(args.Tags, $"{name}-{role}"),
+            }, child);
+
+        LoadBalancer = Group("load-balancer", "Load balancer: HTTP and HTTPS from the internet, out to the instances");
+        Instances = Group("instances", "Web instances: app ports from the load balancer only");
+        Workers = Group("workers", "Worker instances: no inbound traffic");
+
+        var internet = args.Ipv6 ? new[] { "0.0.0.0/0", "::/0" } : ["0.0.0.0/0"];
+        foreach (var port in new[] { 80, 443 })
+            foreach (var source in internet)
+                Ingress($"lb-{port}-{(source.Contains(':') ? "ipv6" : "ipv4")}", LoadBalancer, port, cidr: source,
+                    description: $"HTTP{(port == 443 ? "S" : "")} from the internet");
+
+        foreach (var port in args.AppPorts)
+        {
+            Egress($"lb-to-instances-{port}", LoadBalancer, "tcp", port, target: Instances.Id, description: "To the web instances");
+            Ingress($"instances-from-lb-{port}", Instances, port, source: LoadBalancer.Id, description: "From the load balancer");
+        }
+
+        foreach (var (cidr, index) in args.AdminCidrs.Select((cidr, index) => (cidr, index)))
+            Ingress($"instances-ssh-{index}", Instances, 22, cidr: cidr, description: "SSH from an admin range");
+
+        foreach (var group in new[] { (Instances, "instances"), (Workers, "workers") })
+            foreach (var destination in internet)
+                Egress($"{group.Item2}-out-{(destination.Contains(':') ? "ipv6" : "ipv4")}", group.Item1, "-1", null,
+                    cidr: destination, description: "Out to anywhere (through NAT from private subnets)");
+
+        void Ingress(string ruleName, Aws.Ec2.SecurityGroup group, int port, string? cidr = null, Input<string>? source = null,
+            string? description = null) =>
+            new Aws.Vpc.SecurityGroupIngressRule($"{name}-{ruleName}", new Aws.Vpc.SecurityGroupIngressRuleArgs
+            {
+                SecurityGroupId = group.Id,
+                IpProtocol = "tcp",
+                FromPort = port,
+                ToPort = port,
+                CidrIpv4 = cidr is not null && !cidr.Contains(':') ? cidr : null!,
+                CidrIpv6 = cidr is not null && cidr.Contains(':') ? cidr : null!,
+                ReferencedSecurityGroupId = source!,
+                Description = description!,
+                Tags = Tagging.Named(args.Tags, $"{name}-{ruleName}"),
+            }, child);
+
+        void Egress(string ruleName, Aws.Ec2.SecurityGroup group, string protocol, int? port, Input<string>? target = null,
+            string? cidr = null, string? description = null) =>
+            new Aws.Vpc.SecurityGroupEgressRule($"{name}-{ruleName}", new Aws.Vpc.SecurityGroupEgressRuleArgs
+            {
+                SecurityGroupId = group.Id,
+                IpProtocol = protocol,
+                FromPort = port!,
+                ToPort = port!,
+                CidrIpv4 = cidr is not null && !cidr.Contains(':') ? cidr : null!,
+                CidrIpv6 = cidr is not null && cidr.Contains(':') ? cidr : null!,
+                ReferencedSecurityGroupId = target!,
+                Description = description!,
+                Tags = Tagging.Named(args.Tags, $"{name}-{ruleName}"),
+            }, child);
+    }
+
+    public Aws.Ec2.SecurityGroup LoadBalancer { get; }
+    public Aws.Ec2.SecurityGroup Instances { get; }
+    public Aws.Ec2.SecurityGroup Workers { get; }
+}

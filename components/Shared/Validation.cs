@@ -1,0 +1,71 @@
+using System.Globalization;
+using Pulumi;
+
+namespace Infra.Components.Shared;
+
+/// <summary>One thing wrong with the configuration: which key, what it was, what is allowed.</summary>
+public sealed record Problem(string Key, object? Value, string Allowed)
+{
+    public override string ToString() => $"{Key} = {Show(Value)}: {Allowed}";
+
+    static string Show(object? value) => value switch
+    {
+        null => "(not set)",
+        string text => $"'{text}'",
+        IEnumerable<string> items => $"[{string.Join(", ", items)}]",
+        IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+}
+
+/// <summary>Every problem found before anything is created, reported together. A RunException, so
+/// Pulumi shows the message as it is, without a stack trace.</summary>
+public sealed class ValidationException(IReadOnlyList<Problem> problems)
+    : RunException(Describe(problems))
+{
+    public IReadOnlyList<Problem> Problems { get; } = problems;
+
+    static string Describe(IReadOnlyList<Problem> problems) =>
+        $"Invalid configuration ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):\n"
+        + string.Join("\n", problems.Select(problem => $"  - {problem}"));
+}
+
+/// <summary>Collects problems under a key prefix (e.g. "infra:network") and throws them all at once.</summary>
+public sealed class Checks(string scope)
+{
+    readonly List<Problem> _problems = [];
+
+    public IReadOnlyList<Problem> Problems => _problems;
+
+    public string Key(string name) => $"{scope}.{name}";
+
+    public Checks Scoped(string name) => new(Key(name)) { };
+
+    public void Add(string name, object? value, string allowed) => _problems.Add(new Problem(Key(name), value, allowed));
+
+    public void AddRange(IEnumerable<Problem> problems) => _problems.AddRange(problems);
+
+    public bool Require(bool condition, string name, object? value, string allowed)
+    {
+        if (!condition)
+            Add(name, value, allowed);
+        return condition;
+    }
+
+    public bool InRange(string name, int value, int min, int max) =>
+        Require(value >= min && value <= max, name, value, $"must be between {min} and {max}");
+
+    public bool InRange(string name, double value, double min, double max) =>
+        Require(value >= min && value <= max, name, value,
+            string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));
+
+    public bool OneOf(string name, string value, IReadOnlyCollection<string> allowed) =>
+        Require(allowed.Contains(value), name, value, $"must be one of {string.Join(", ", allowed)}");
+
+    public static void ThrowIfAny(IEnumerable<Problem> problems)
+    {
+        var list = problems.ToList();
+        if (list.Count > 0)
+            throw new ValidationException(list);
+    }
+}

@@ -1,0 +1,48 @@
+using Infra.Components.Network;
+
+namespace Infra.Configuration;
+
+/// <summary>infra:network. Defaults: dev 2 zones, one NAT; prod 3 zones, a NAT per zone, flow logs.</summary>
+public static class NetworkConfig
+{
+    public static NetworkArgs Read(Section section, Environment environment, IReadOnlyDictionary<string, string> tags)
+    {
+        var prod = environment == Environment.Prod;
+        var defaults = new NetworkArgs();
+        var flowLogs = section.Object("flowLogs");
+        var args = new NetworkArgs
+        {
+            VpcCidr = section.String("vpcCidr", defaults.VpcCidr),
+            AvailabilityZones = section.Strings("availabilityZones"),
+            AvailabilityZoneCount = section.Int("availabilityZoneCount", prod ? 3 : 2),
+            Throwaway = section.Bool("throwaway", false),
+            PublicSubnetPrefix = section.Int("publicSubnetPrefix", defaults.PublicSubnetPrefix),
+            PrivateSubnetPrefix = section.Int("privateSubnetPrefix", defaults.PrivateSubnetPrefix),
+            IsolatedSubnetPrefix = section.OptionalInt("isolatedSubnetPrefix"),
+            Nat = section.Enum("nat", prod ? NatStrategy.OnePerAz : NatStrategy.Single),
+            Ipv6 = section.Bool("ipv6", false),
+            S3GatewayEndpoint = section.Bool("s3GatewayEndpoint", true),
+            AppPorts = section.Ints("appPorts") ?? defaults.AppPorts,
+            AdminCidrs = section.Strings("adminCidrs") ?? [],
+            FlowLogs = ReadFlowLogs(flowLogs, prod),
+            Tags = tags,
+        };
+        section.RejectUnknownKeys();
+        return args;
+    }
+
+    static FlowLogArgs? ReadFlowLogs(Section? section, bool prod)
+    {
+        if (section is null)
+            return prod ? new FlowLogArgs() : null;
+        var defaults = new FlowLogArgs();
+        var enabled = section.Bool("enabled", true);
+        var args = new FlowLogArgs
+        {
+            RetentionDays = section.Int("retentionDays", defaults.RetentionDays),
+            TrafficType = section.String("trafficType", defaults.TrafficType),
+        };
+        section.RejectUnknownKeys();
+        return enabled ? args : null;
+    }
+}

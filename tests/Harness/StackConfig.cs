@@ -1,0 +1,27 @@
+using System.Text.Json;
+
+namespace Infra.Harness;
+
+/// <summary>Sets the stack configuration the way the Pulumi CLI hands it to a program (PULUMI_CONFIG),
+/// and restores the previous values when disposed.</summary>
+public sealed class StackConfig : IDisposable
+{
+    readonly string? _previousConfig = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+    readonly string? _previousSecrets = Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS");
+
+    StackConfig(IReadOnlyDictionary<string, string> values, IEnumerable<string> secretKeys)
+    {
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", JsonSerializer.Serialize(values));
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", JsonSerializer.Serialize(secretKeys));
+    }
+
+    /// <summary>Values are full keys ("infra:network", "aws:region"); objects are given as JSON text.</summary>
+    public static StackConfig Set(IReadOnlyDictionary<string, string> values, IEnumerable<string>? secretKeys = null) =>
+        new(values, secretKeys ?? []);
+
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG", _previousConfig);
+        Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", _previousSecrets);
+    }
+}

@@ -1,0 +1,2 @@
+global using Infra.Harness;
+global using NUnit.Framework;
