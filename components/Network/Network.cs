@@ -43,13 +43,12 @@ public sealed class Network : ComponentResource
     }
 
     /// <summary>Builds with explicit zones (<see cref="NetworkArgs.AvailabilityZones"/>); see <see cref="CreateAsync"/>.</summary>
-    public Network(string name, NetworkArgs args, ComponentResourceOptions? options = null) : base(Type, name, options)
+    public Network(string name, NetworkArgs args, ComponentResourceOptions? options = null)
+        : base(Type, name, Checks.Valid(options, args.AvailabilityZones is null
+            ? [new Problem("network.availabilityZones", null, "give the zones, or build with Network.CreateAsync to look them up")]
+            : args.Validate()))
     {
-        if (args.AvailabilityZones is null)
-            throw new ValidationException([new Problem("network.availabilityZones", null,
-                "give the zones, or build with Network.CreateAsync to look them up")]);
-        Checks.ThrowIfAny(args.Validate());
-        var zones = args.AvailabilityZones;
+        var zones = args.AvailabilityZones!;
         var tags = args.Tags;
         var child = new CustomResourceOptions { Parent = this };
 

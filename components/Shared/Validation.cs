@@ -31,15 +31,28 @@ public sealed class ValidationException(IReadOnlyList<Problem> problems)
 }
 
 /// <summary>Collects problems under a key prefix (e.g. "infra:network") and throws them all at once.</summary>
-public sealed class Checks(string scope)
+public sealed class Checks
 {
-    readonly List<Problem> _problems = [];
+    readonly string _scope;
+    readonly List<Problem> _problems;
 
+    public Checks(string scope) : this(scope, [])
+    {
+    }
+
+    Checks(string scope, List<Problem> problems)
+    {
+        _scope = scope;
+        _problems = problems;
+    }
+
+    /// <summary>Every problem found so far, by this and every scope made from it.</summary>
     public IReadOnlyList<Problem> Problems => _problems;
 
-    public string Key(string name) => $"{scope}.{name}";
+    public string Key(string name) => $"{_scope}.{name}";
 
-    public Checks Scoped(string name) => new(Key(name)) { };
+    /// <summary>Checks under a nested key that report into the same list.</summary>
+    public Checks Scoped(string name) => new(Key(name), _problems);
 
     public void Add(string name, object? value, string allowed) => _problems.Add(new Problem(Key(name), value, allowed));
 
@@ -61,6 +74,13 @@ public sealed class Checks(string scope)
 
     public bool OneOf(string name, string value, IReadOnlyCollection<string> allowed) =>
         Require(allowed.Contains(value), name, value, $"must be one of {string.Join(", ", allowed)}");
+
+    /// <summary>For a component's base-constructor call: throws before the component itself registers.</summary>
+    public static T Valid<T>(T options, IEnumerable<Problem> problems)
+    {
+        ThrowIfAny(problems);
+        return options;
+    }
 
     public static void ThrowIfAny(IEnumerable<Problem> problems)
     {

@@ -1,0 +1,237 @@
+using System.Collections.Immutable;
+using Infra.Components.Shared;
+using Pulumi;
+using Aws = Pulumi.Aws;
+
+namespace Infra.Components.LoadBalancing;
+
+/// <summary>An Application Load Balancer: listeners (HTTP, HTTPS with an uploaded or existing certificate,
+/// optional redirect), a target group per target port with health check, stickiness and draining,
+/// access logs to a private bucket, and an optional DNS alias.</summary>
+public sealed class WebLoadBalancer : ComponentResource
+{
+    public const string Type = "infra:loadbalancing:WebLoadBalancer";
+
+    [Output] public Output<string> Arn { get; }
+    [Output] public Output<string> ArnSuffix { get; }
+    [Output] public Output<string> DnsName { get; }
+    [Output] public Output<string> ZoneId { get; }
+    [Output] public Output<string> SecurityGroupId { get; }
+
+    /// <summary>Target group ARNs keyed by target port.</summary>
+    [Output] public Output<ImmutableDictionary<string, string>> TargetGroupArns { get; }
+
+    /// <summary>Target group ARN suffixes keyed by target port, for CloudWatch dimensions.</summary>
+    [Output] public Output<ImmutableDictionary<string, string>> TargetGroupArnSuffixes { get; }
+
+    [Output] public Output<string?> HttpsListenerArn { get; }
+    [Output] public Output<string?> AccessLogBucket { get; }
+
+    /// <summary>The address users should use: the DNS alias when given, else the balancer's name.</summary>
+    [Output] public Output<string> Url { get; }
+
+    public WebLoadBalancer(string name, WebLoadBalancerArgs args, ComponentResourceOptions? options = null, string scope = "loadBalancer")
+        : base(Type, name, Checks.Valid(options, args.Validate(scope)))
+    {
+        var tags = args.Tags;
+        var child = new CustomResourceOptions { Parent = this };
+
+        (Aws.S3.Bucket Bucket, InputList<Resource> Ready)? logs = args.AccessLogs is { } accessLogs ? AccessLogs(name, accessLogs, args) : null;
+
+        var loadBalancer = new Aws.LB.LoadBalancer(name, new Aws.LB.LoadBalancerArgs
+        {
+            LoadBalancerType = "application",
+            Internal = args.Internal,
+            Subnets = args.Internal ? args.PrivateSubnetIds : args.PublicSubnetIds,
+            SecurityGroups = { args.SecurityGroupId },
+            IdleTimeout = args.IdleTimeoutSeconds,
+            EnableHttp2 = args.Http2,
+            DropInvalidHeaderFields = args.DropInvalidHeaderFields,
+            EnableDeletionProtection = args.DeletionProtection,
+            IpAddressType = args.Ipv6 ? "dualstack" : "ipv4",
+            AccessLogs = logs is null ? null! : new Aws.LB.Inputs.LoadBalancerAccessLogsArgs
+            {
+                Bucket = logs.Value.Bucket.Id,
+                Prefix = args.AccessLogs!.Prefix,
+                Enabled = true,
+            },
+            Tags = Tagging.Named(tags, name),
+        }, new CustomResourceOptions { Parent = this, DependsOn = logs is null ? new InputList<Resource>() : logs.Value.Ready });
+
+        var targetGroups = args.Targets.ToDictionary(target => target.Port, target =>
+            new Aws.LB.TargetGroup($"{name}-{target.Port}", new Aws.LB.TargetGroupArgs
+            {
+                Port = target.Port,
+                Protocol = target.Protocol,
+                VpcId = args.VpcId,
+                TargetType = "instance",
+                DeregistrationDelay = args.DeregistrationDelaySeconds,
+                SlowStart = args.SlowStartSeconds,
+                LoadBalancingAlgorithmType = args.Algorithm,
+                HealthCheck = new Aws.LB.Inputs.TargetGroupHealthCheckArgs
+                {
+                    Enabled = true,
+                    Protocol = args.HealthCheck.Protocol,
+                    Port = args.HealthCheck.Port,
+                    Path = args.HealthCheck.Path,
+                    Interval = args.HealthCheck.IntervalSeconds,
+                    Timeout = args.HealthCheck.TimeoutSeconds,
+                    HealthyThreshold = args.HealthCheck.HealthyThreshold,
+                    UnhealthyThreshold = args.HealthCheck.UnhealthyThreshold,
+                    Matcher = args.HealthCheck.Matcher,
+                },
+                Stickiness = Stickiness(args.Stickiness),
+                Tags = Tagging.Named(tags, $"{name}-{target.Port}"),
+            }, child));
+
+        var certificateArn = args.Certificate switch
+        {
+            { Arn: { } arn } => Output.Create(arn),
+            { Body: { } body, PrivateKey: { } key } => new Aws.Iam.ServerCertificate(name, new Aws.Iam.ServerCertificateArgs
+            {
+                NamePrefix = $"{name}-",
+                CertificateBody = Output.CreateSecret(body.Pem),
+                PrivateKey = Output.CreateSecret(key.Pem),
+                CertificateChain = args.Certificate.Chain is { } chain ? Output.CreateSecret(chain.Pem) : null!,
+                Tags = Tagging.Named(tags, name),
+            }, new CustomResourceOptions { Parent = this, DeleteBeforeReplace = false }).Arn,
+            _ => null,
+        };
+
+        Output<string>? httpsListenerArn = null;
+        foreach (var listener in args.Listeners)
+        {
+            var redirect = args.RedirectHttpToHttps && listener.Protocol == "HTTP";
+            var created = new Aws.LB.Listener($"{name}-{listener.Port}", new Aws.LB.ListenerArgs
+            {
+                LoadBalancerArn = loadBalancer.Arn,
+                Port = listener.Port,
+                Protocol = listener.Protocol,
+                SslPolicy = listener.Protocol == "HTTPS" ? args.SslPolicy : null!,
+                CertificateArn = listener.Protocol == "HTTPS" ? certificateArn! : null!,
+                DefaultActions =
+                {
+                    redirect
+                        ? new Aws.LB.Inputs.ListenerDefaultActionArgs
+                        {
+                            Type = "redirect",
+                            Redirect = new Aws.LB.Inputs.ListenerDefaultActionRedirectArgs
+                            {
+                                Protocol = "HTTPS", Port = "443", StatusCode = "HTTP_301",
+                            },
+                        }
+                        : new Aws.LB.Inputs.ListenerDefaultActionArgs
+                        {
+                            Type = "forward",
+                            TargetGroupArn = targetGroups[listener.TargetPort].Arn,
+                        },
+                },
+                Tags = Tagging.Named(tags, $"{name}-{listener.Port}"),
+            }, child);
+            if (listener.Protocol == "HTTPS")
+                httpsListenerArn ??= created.Arn;
+        }
+
+        if (args.Dns is { } dns)
+            foreach (var recordType in args.Ipv6 ? new[] { "A", "AAAA" } : ["A"])
+                new Aws.Route53.Record($"{name}-{recordType.ToLowerInvariant()}", new Aws.Route53.RecordArgs
+                {
+                    ZoneId = dns.ZoneId,
+                    Name = dns.DomainName,
+                    Type = recordType,
+                    Aliases =
+                    {
+                        new Aws.Route53.Inputs.RecordAliasArgs
+                        {
+                            Name = loadBalancer.DnsName, ZoneId = loadBalancer.ZoneId, EvaluateTargetHealth = true,
+                        },
+                    },
+                }, child);
+
+        Arn = loadBalancer.Arn;
+        ArnSuffix = loadBalancer.ArnSuffix;
+        DnsName = loadBalancer.DnsName;
+        ZoneId = loadBalancer.ZoneId;
+        SecurityGroupId = args.SecurityGroupId;
+        TargetGroupArns = ByPort(targetGroups, group => group.Arn);
+        TargetGroupArnSuffixes = ByPort(targetGroups, group => group.ArnSuffix);
+        HttpsListenerArn = httpsListenerArn is null ? Output.Create((string?)null) : httpsListenerArn.Apply(arn => (string?)arn);
+        AccessLogBucket = logs is null ? Output.Create((string?)null) : logs.Value.Bucket.Id.Apply(id => (string?)id);
+        var scheme = args.Listeners.Any(listener => listener.Protocol == "HTTPS") ? "https" : "http";
+        Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{loadBalancer.DnsName}");
+        RegisterOutputs();
+    }
+
+    static Output<ImmutableDictionary<string, string>> ByPort(Dictionary<int, Aws.LB.TargetGroup> groups,
+        Func<Aws.LB.TargetGroup, Output<string>> select) =>
+        Output.All(groups.Select(pair => select(pair.Value).Apply(value => KeyValuePair.Create(pair.Key.ToString(), value))))
+            .Apply(pairs => pairs.ToImmutableDictionary());
+
+    static Aws.LB.Inputs.TargetGroupStickinessArgs Stickiness(StickinessArgs stickiness) => stickiness.Type switch
+    {
+        "lbCookie" => new() { Enabled = true, Type = "lb_cookie", CookieDuration = stickiness.DurationSeconds },
+        "appCookie" => new()
+        {
+            Enabled = true, Type = "app_cookie", CookieName = stickiness.CookieName!, CookieDuration = stickiness.DurationSeconds,
+        },
+        _ => new() { Enabled = false, Type = "lb_cookie" },
+    };
+
+    /// <summary>A private bucket that only the regional ELB log-delivery principal may write to.</summary>
+    (Aws.S3.Bucket Bucket, InputList<Resource> Ready) AccessLogs(string name, AccessLogArgs logs, WebLoadBalancerArgs args)
+    {
+        var store = new PrivateBucket($"{name}-logs", new PrivateBucketArgs
+        {
+            NamePrefix = $"{name}-logs-",
+            ExpireAfterDays = logs.RetentionDays,
+            ForceDestroy = !args.DeletionProtection,
+            Tags = args.Tags,
+        }, this);
+        var invoke = new InvokeOptions { Parent = this };
+        var region = Aws.GetRegion.Invoke(null, invoke).Apply(result => result.Region);
+        var account = Aws.GetCallerIdentity.Invoke(null, invoke).Apply(result => result.AccountId);
+        var principal = region.Apply(ElbLogDelivery.PrincipalFor);
+        var policy = new Aws.S3.BucketPolicy($"{name}-logs", new Aws.S3.BucketPolicyArgs
+        {
+            Bucket = store.Bucket.Id,
+            Policy = Policies.Document(this,
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AllowElbLogDelivery",
+                    Actions = { "s3:PutObject" },
+                    Resources = { Output.Format($"{store.Bucket.Arn}/{logs.Prefix}/AWSLogs/{account}/*") },
+                    Principals =
+                    {
+                        new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
+                        {
+                            Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
+                        },
+                    },
+                },
+                PrivateBucket.DenyInsecureTransport(store.Bucket)),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { store.PublicAccessBlock } });
+        return (store.Bucket, new InputList<Resource> { policy, store.Ownership });
+    }
+}
+
+/// <summary>Who writes ALB access logs: the region's ELB account in regions older than August 2022,
+/// the log-delivery service principal in newer ones.</summary>
+internal static class ElbLogDelivery
+{
+    static readonly IReadOnlyDictionary<string, string> LegacyAccounts = new Dictionary<string, string>
+    {
+        ["us-east-1"] = "127311923021", ["us-east-2"] = "033677994240", ["us-west-1"] = "027434742980",
+        ["us-west-2"] = "797873946194", ["af-south-1"] = "098369216593", ["ap-east-1"] = "754344448648",
+        ["ap-southeast-3"] = "589379963580", ["ap-south-1"] = "718504428378", ["ap-northeast-3"] = "383597477331",
+        ["ap-northeast-2"] = "600734575887", ["ap-southeast-1"] = "114774131450", ["ap-southeast-2"] = "783225319266",
+        ["ap-northeast-1"] = "582318560864", ["ca-central-1"] = "985666609251", ["eu-central-1"] = "054676820928",
+        ["eu-west-1"] = "156460612806", ["eu-west-2"] = "652711504416", ["eu-south-1"] = "635631232127",
+        ["eu-west-3"] = "009996457667", ["eu-north-1"] = "897822967062", ["me-south-1"] = "076674570225",
+        ["sa-east-1"] = "507241528517", ["us-gov-west-1"] = "048591011584", ["us-gov-east-1"] = "190560391635",
+    };
+
+    public static (string Type, string Identifier) PrincipalFor(string region) =>
+        LegacyAccounts.TryGetValue(region, out var account)
+            ? ("AWS", $"arn:{(region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws")}:iam::{account}:root")
+            : ("Service", "logdelivery.elasticloadbalancing.amazonaws.com");
+}

@@ -1,0 +1,209 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using Infra.Components.Shared;
+using Pulumi;
+
+namespace Infra.Components.LoadBalancing;
+
+/// <summary>One listener: what the balancer listens on and where it forwards (the seeds' in/out/proto).</summary>
+public sealed record ListenerArgs(int Port, string Protocol, int TargetPort, string TargetProtocol);
+
+public sealed record HealthCheckArgs
+{
+    public string Protocol { get; init; } = "HTTP";
+
+    /// <summary>"traffic-port" or a port number.</summary>
+    public string Port { get; init; } = "traffic-port";
+
+    public string Path { get; init; } = "/health";
+    public int IntervalSeconds { get; init; } = 20;
+    public int TimeoutSeconds { get; init; } = 5;
+    public int HealthyThreshold { get; init; } = 3;
+    public int UnhealthyThreshold { get; init; } = 5;
+    public string Matcher { get; init; } = "200-399";
+}
+
+public sealed record StickinessArgs
+{
+    public static readonly IReadOnlyList<string> Types = ["none", "lbCookie", "appCookie"];
+
+    /// <summary>none, lbCookie (the balancer's AWSALB cookie) or appCookie (the application's own, e.g. JSESSIONID).</summary>
+    public string Type { get; init; } = "none";
+
+    public int DurationSeconds { get; init; } = 86400;
+    public string? CookieName { get; init; }
+}
+
+/// <summary>A PEM text and the config key it came from, so that problems name the key.</summary>
+public sealed record PemSource(string Pem, string Key);
+
+/// <summary>Either a certificate to upload to IAM (from secret config) or an existing ACM/IAM ARN.</summary>
+public sealed record CertificateArgs
+{
+    public PemSource? Body { get; init; }
+    public PemSource? PrivateKey { get; init; }
+    public PemSource? Chain { get; init; }
+    public string? Arn { get; init; }
+}
+
+public sealed record AccessLogArgs
+{
+    public int RetentionDays { get; init; } = 90;
+    public string Prefix { get; init; } = "alb";
+}
+
+public sealed record DnsArgs(string ZoneId, string DomainName);
+
+public sealed record WebLoadBalancerArgs
+{
+    public static readonly IReadOnlyList<string> Protocols = ["HTTP", "HTTPS"];
+    public static readonly IReadOnlyList<string> Algorithms = ["round_robin", "least_outstanding_requests"];
+
+    /// <summary>Policies that allow TLS 1.2 or newer only.</summary>
+    public static readonly IReadOnlyList<string> SslPolicies =
+    [
+        "ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-2-Res-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06",
+        "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06", "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06", "ELBSecurityPolicy-TLS-1-2-2017-01",
+        "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-FS-1-2-Res-2019-08",
+    ];
+
+    public required Output<string> VpcId { get; init; }
+    public required Output<ImmutableArray<string>> PublicSubnetIds { get; init; }
+    public required Output<ImmutableArray<string>> PrivateSubnetIds { get; init; }
+    public required Output<string> SecurityGroupId { get; init; }
+
+    public bool Internal { get; init; }
+    public int IdleTimeoutSeconds { get; init; } = 60;
+    public bool Http2 { get; init; } = true;
+    public bool DropInvalidHeaderFields { get; init; } = true;
+    public bool DeletionProtection { get; init; }
+    public AccessLogArgs? AccessLogs { get; init; }
+    public bool Ipv6 { get; init; }
+
+    public IReadOnlyList<ListenerArgs> Listeners { get; init; } =
+        [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")];
+
+    /// <summary>The HTTP listener answers 301 to HTTPS on 443 instead of forwarding.</summary>
+    public bool RedirectHttpToHttps { get; init; }
+
+    public CertificateArgs? Certificate { get; init; }
+    public string SslPolicy { get; init; } = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+    public HealthCheckArgs HealthCheck { get; init; } = new();
+    public StickinessArgs Stickiness { get; init; } = new();
+    public int DeregistrationDelaySeconds { get; init; } = 30;
+
+    /// <summary>Seconds a new target ramps up before it gets a full share; 0 turns it off.</summary>
+    public int SlowStartSeconds { get; init; }
+
+    public string Algorithm { get; init; } = "round_robin";
+    public DnsArgs? Dns { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The target groups: one per distinct target port and protocol, in listener order.</summary>
+    internal IReadOnlyList<(int Port, string Protocol)> Targets =>
+        [.. Listeners.Select(listener => (listener.TargetPort, listener.TargetProtocol)).Distinct()];
+
+    internal bool UploadsCertificate => Certificate is { Body: not null } or { PrivateKey: not null };
+
+    public IReadOnlyList<Problem> Validate(string scope = "loadBalancer", DateTimeOffset? now = null)
+    {
+        var checks = new Checks(scope);
+        checks.InRange("idleTimeoutSeconds", IdleTimeoutSeconds, 1, 4000);
+        checks.InRange("deregistrationDelaySeconds", DeregistrationDelaySeconds, 0, 3600);
+        checks.Require(SlowStartSeconds == 0 || SlowStartSeconds is >= 30 and <= 900, "slowStartSeconds", SlowStartSeconds,
+            "must be 0 (off) or between 30 and 900");
+        if (checks.OneOf("algorithm", Algorithm, [.. Algorithms]) && Algorithm == "least_outstanding_requests" && SlowStartSeconds > 0)
+            checks.Add("slowStartSeconds", SlowStartSeconds, "slow start cannot be combined with least_outstanding_requests");
+        if (AccessLogs is { } logs)
+        {
+            checks.InRange("accessLogs.retentionDays", logs.RetentionDays, 1, 3650);
+            checks.Require(Regex.IsMatch(logs.Prefix, "^[a-zA-Z0-9!_.*'()-]+(/[a-zA-Z0-9!_.*'()-]+)*$") && !logs.Prefix.Contains("AWSLogs"),
+                "accessLogs.prefix", logs.Prefix, "must be a plain S3 key prefix without slashes at either end or 'AWSLogs'");
+        }
+
+        ValidateListeners(checks);
+        ValidateHealthCheck(checks.Scoped("healthCheck"));
+        ValidateStickiness(checks.Scoped("stickiness"));
+        if (Dns is { } dns)
+        {
+            checks.Require(Regex.IsMatch(dns.ZoneId, "^Z[A-Z0-9]{1,32}$"), "dns.zoneId", dns.ZoneId, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ");
+            checks.Require(Regex.IsMatch(dns.DomainName, @"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"),
+                "dns.domainName", dns.DomainName, "must be a lower-case domain name such as www.example.com");
+        }
+
+        ValidateCertificate(checks.Scoped("certificate"), now ?? DateTimeOffset.UtcNow);
+        return checks.Problems;
+    }
+
+    void ValidateListeners(Checks checks)
+    {
+        if (Listeners.Count == 0)
+            checks.Add("listeners", "[]", "needs at least one listener");
+        foreach (var (listener, i) in Listeners.Select((listener, i) => (listener, i)))
+        {
+            var at = $"listeners[{i}]";
+            checks.InRange($"{at}.port", listener.Port, 1, 65535);
+            checks.InRange($"{at}.targetPort", listener.TargetPort, 1, 65535);
+            checks.OneOf($"{at}.protocol", listener.Protocol, [.. Protocols]);
+            checks.OneOf($"{at}.targetProtocol", listener.TargetProtocol, [.. Protocols]);
+        }
+
+        foreach (var port in Listeners.GroupBy(listener => listener.Port).Where(group => group.Count() > 1).Select(group => group.Key))
+            checks.Add("listeners", port, "two listeners cannot share a port");
+        var https = Listeners.Any(listener => listener.Protocol == "HTTPS");
+        if (https && Certificate is null)
+            checks.Add("certificate", null, "an HTTPS listener needs a certificate: an uploaded PEM pair or an existing ARN");
+        if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTPS" && listener.Port == 443))
+            checks.Add("redirectHttpToHttps", true, "needs an HTTPS listener on port 443 to redirect to");
+        if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTP"))
+            checks.Add("redirectHttpToHttps", true, "needs an HTTP listener to answer with the redirect");
+        if (https)
+            checks.OneOf("sslPolicy", SslPolicy, [.. SslPolicies]);
+    }
+
+    void ValidateHealthCheck(Checks checks)
+    {
+        var check = HealthCheck;
+        checks.OneOf("protocol", check.Protocol, [.. Protocols]);
+        checks.Require(check.Port == "traffic-port" || int.TryParse(check.Port, out var port) && port is >= 1 and <= 65535,
+            "port", check.Port, "must be traffic-port or a port between 1 and 65535");
+        checks.Require(check.Path.StartsWith('/') && check.Path.Length <= 1024, "path", check.Path, "must start with / (at most 1024 characters)");
+        checks.InRange("intervalSeconds", check.IntervalSeconds, 5, 300);
+        if (checks.InRange("timeoutSeconds", check.TimeoutSeconds, 2, 120))
+            checks.Require(check.TimeoutSeconds < check.IntervalSeconds, "timeoutSeconds", check.TimeoutSeconds,
+                $"must be less than intervalSeconds ({check.IntervalSeconds})");
+        checks.InRange("healthyThreshold", check.HealthyThreshold, 2, 10);
+        checks.InRange("unhealthyThreshold", check.UnhealthyThreshold, 2, 10);
+        checks.Require(Regex.IsMatch(check.Matcher, @"^[1-5]\d\d(-[1-5]\d\d)?(,[1-5]\d\d(-[1-5]\d\d)?)*$"), "matcher", check.Matcher,
+            "must be HTTP codes such as 200, 200,302 or 200-399");
+    }
+
+    void ValidateStickiness(Checks checks)
+    {
+        if (!checks.OneOf("type", Stickiness.Type, [.. StickinessArgs.Types]) || Stickiness.Type == "none")
+            return;
+        checks.InRange("durationSeconds", Stickiness.DurationSeconds, 1, 604800);
+        if (Stickiness.Type == "appCookie")
+            checks.Require(Stickiness.CookieName is { Length: > 0 } cookie && Regex.IsMatch(cookie, "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+                && !cookie.StartsWith("AWSALB", StringComparison.Ordinal) && !cookie.StartsWith("AWSELB", StringComparison.Ordinal),
+                "cookieName", Stickiness.CookieName, "appCookie needs the application's cookie name (e.g. JSESSIONID); AWSALB* and AWSELB* are reserved");
+        if (Listeners.Any(listener => listener.TargetProtocol is not ("HTTP" or "HTTPS")))
+            checks.Add("type", Stickiness.Type, "stickiness needs HTTP or HTTPS targets");
+    }
+
+    void ValidateCertificate(Checks checks, DateTimeOffset now)
+    {
+        if (Certificate is not { } certificate)
+            return;
+        if (certificate.Arn is not { } arn)
+        {
+            checks.AddRange(PemChecks.Validate(certificate, now));
+            return;
+        }
+
+        if (UploadsCertificate)
+            checks.Add("arn", arn, "give either an existing certificate ARN or a PEM pair to upload, not both");
+        checks.Require(Regex.IsMatch(arn, @"^arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}|iam::\d{12}:server-certificate/.+)$"),
+            "arn", arn, "must be an ACM certificate ARN or an IAM server-certificate ARN");
+    }
+}
