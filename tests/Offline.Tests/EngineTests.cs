@@ -37,7 +37,7 @@ public class EngineTests
         var mocks = new EchoMocks();
         var resources = await Deployment.TestAsync(mocks.Mock.Object, EchoMocks.Deploy, () =>
         {
-            new Widget("w", new WidgetArgs { Size = 3, Label = "x", Ports = { 1 }, Shape = new ShapeArgs { Sides = 4, Name = "sq" } });
+            new Widget("w", new WidgetArgs { Size = 3, Label = "x", Ports = { 1 }, Tags = { { "env", "dev" } }, Shape = new ShapeArgs { Sides = 4, Name = "sq" } });
         });
         var widget = resources.OfType<Widget>().Single();
         Assert.That(await OutputUtilities.GetValueAsync(widget.Id), Is.EqualTo("w_id"));
@@ -45,6 +45,7 @@ public class EngineTests
         Assert.That(await OutputUtilities.GetValueAsync(widget.Ports), Is.EqualTo(new[] { 1 }));
         var shape = await OutputUtilities.GetValueAsync(widget.ShapeInfo);
         Assert.That((shape!.Sides, shape.Name), Is.EqualTo((4, "sq")));
+        Assert.That(await OutputUtilities.GetValueAsync(widget.Tags), Is.EqualTo(new Dictionary<string, string> { ["env"] = "dev" }));
     }
 
     [Test]

@@ -45,29 +45,32 @@ internal static class Converter
         throw new InvalidCastException($"Expected {target.Name}, got {value.GetType().Name}.");
     }
 
+    static readonly MethodInfo ArrayOf = typeof(Converter).GetMethod(nameof(ToArray), BindingFlags.Static | BindingFlags.NonPublic)!;
+    static readonly MethodInfo MapOf = typeof(Converter).GetMethod(nameof(ToMap), BindingFlags.Static | BindingFlags.NonPublic)!;
+
     static object ToImmutableArray(Type element, object value)
     {
         if (value is not IEnumerable items || value is string)
             throw new InvalidCastException($"Expected a list, got {value.GetType().Name}.");
-        var converted = items.Cast<object?>().Select(item => Convert(element, item)).ToArray();
-        var array = Array.CreateInstance(element, converted.Length);
-        Array.Copy(converted, array, converted.Length);
-        return typeof(ImmutableArray).GetMethods()
-            .Single(method => method.Name == nameof(ImmutableArray.Create) && method.GetParameters() is [{ ParameterType.IsArray: true }])
-            .MakeGenericMethod(element).Invoke(null, [array])!;
+        return ArrayOf.MakeGenericMethod(element).Invoke(null, [items])!;
     }
 
     static object ToImmutableDictionary(Type valueType, object value)
     {
         if (value is not IDictionary entries)
             throw new InvalidCastException($"Expected a map, got {value.GetType().Name}.");
-        var dictionary = (IDictionary)Activator.CreateInstance(typeof(Dictionary<,>).MakeGenericType(typeof(string), valueType))!;
+        return MapOf.MakeGenericMethod(valueType).Invoke(null, [entries])!;
+    }
+
+    static ImmutableArray<T> ToArray<T>(IEnumerable items) =>
+        [.. items.Cast<object?>().Select(item => (T)Convert(typeof(T), item)!)];
+
+    static ImmutableDictionary<string, T> ToMap<T>(IDictionary entries)
+    {
+        var builder = ImmutableDictionary.CreateBuilder<string, T>();
         foreach (DictionaryEntry entry in entries)
-            dictionary[(string)entry.Key] = Convert(valueType, entry.Value);
-        return typeof(ImmutableDictionary).GetMethods()
-            .Single(method => method.Name == nameof(ImmutableDictionary.ToImmutableDictionary)
-                && method.GetGenericArguments().Length == 2 && method.GetParameters().Length == 1)
-            .MakeGenericMethod(typeof(string), valueType).Invoke(null, [dictionary])!;
+            builder[(string)entry.Key] = (T)Convert(typeof(T), entry.Value)!;
+        return builder.ToImmutable();
     }
 
     static object ToOutputType(Type target, object value)

@@ -1,0 +1,294 @@
+using System.Collections.Immutable;
+using Infra.Components.Shared;
+using Pulumi;
+using Aws = Pulumi.Aws;
+
+namespace Infra.Components.Compute;
+
+/// <summary>A tier of identical instances: launch template (IMDSv2, encrypted gp3, least-privilege role),
+/// auto-scaling group with rolling refresh and draining on termination, step scaling driven by alarms,
+/// schedules and notifications. Used for the web servers and the job workers.</summary>
+public sealed class AutoScaledTier : ComponentResource
+{
+    public const string Type = "infra:compute:AutoScaledTier";
+
+    static readonly Aws.AutoScaling.Metric[] GroupMetrics =
+    [
+        Aws.AutoScaling.Metric.GroupMinSize, Aws.AutoScaling.Metric.GroupMaxSize, Aws.AutoScaling.Metric.GroupDesiredCapacity,
+        Aws.AutoScaling.Metric.GroupInServiceInstances, Aws.AutoScaling.Metric.GroupPendingInstances,
+        Aws.AutoScaling.Metric.GroupStandbyInstances, Aws.AutoScaling.Metric.GroupTerminatingInstances,
+        Aws.AutoScaling.Metric.GroupTotalInstances,
+    ];
+
+    [Output] public Output<string> GroupName { get; }
+    [Output] public Output<string> GroupArn { get; }
+    [Output] public Output<string> LaunchTemplateId { get; }
+    [Output] public Output<string> RoleArn { get; }
+    [Output] public Output<ImmutableDictionary<string, string>> PolicyArns { get; }
+    [Output] public Output<ImmutableArray<string>> AlarmNames { get; }
+    [Output] public Output<string?> TopicArn { get; }
+
+    /// <summary>How long the fastest scale-out takes to add serving capacity: alarm period x evaluation
+    /// periods, plus the instance warmup. Null without a scale-out rule.</summary>
+    [Output] public Output<int?> ScaleOutReactionSeconds { get; }
+
+    public AutoScaledTier(string name, AutoScaledTierArgs args, ComponentResourceOptions? options = null, string? scope = null)
+        : base(Type, name, Checks.Valid(options, args.Validate(scope ?? name)))
+    {
+        var child = new CustomResourceOptions { Parent = this };
+        var role = args.Kind == TierKind.Web ? "web" : "worker";
+        var tags = new Dictionary<string, string>(args.Tags) { ["Role"] = role };
+
+        var instanceRole = new Aws.Iam.Role($"{name}-instance", new Aws.Iam.RoleArgs
+        {
+            Description = $"Instances of the {name} tier: Systems Manager and the CloudWatch agent only",
+            AssumeRolePolicy = Policies.AssumedBy("ec2.amazonaws.com", this),
+            Tags = Tagging.Named(tags, $"{name}-instance"),
+        }, child);
+        var partition = Aws.GetPartition.Invoke(null, new InvokeOptions { Parent = this }).Apply(result => result.Partition);
+        foreach (var policy in new[] { "AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy" })
+            new Aws.Iam.RolePolicyAttachment($"{name}-{policy}", new Aws.Iam.RolePolicyAttachmentArgs
+            {
+                Role = instanceRole.Name,
+                PolicyArn = Output.Format($"arn:{partition}:iam::aws:policy/{policy}"),
+            }, child);
+        var profile = new Aws.Iam.InstanceProfile($"{name}-instance", new Aws.Iam.InstanceProfileArgs
+        {
+            Role = instanceRole.Name,
+            Tags = Tagging.Named(tags, $"{name}-instance"),
+        }, child);
+
+        var template = new Aws.Ec2.LaunchTemplate(name, new Aws.Ec2.LaunchTemplateArgs
+        {
+            NamePrefix = $"{name}-",
+            ImageId = ImageId(name, args),
+            InstanceType = args.InstanceType,
+            KeyName = args.KeyName!,
+            VpcSecurityGroupIds = { args.SecurityGroupId },
+            IamInstanceProfile = new Aws.Ec2.Inputs.LaunchTemplateIamInstanceProfileArgs { Arn = profile.Arn },
+            UserData = UserData.Render(role, args.UserData),
+            MetadataOptions = new Aws.Ec2.Inputs.LaunchTemplateMetadataOptionsArgs
+            {
+                HttpEndpoint = "enabled",
+                HttpTokens = "required",
+                HttpPutResponseHopLimit = 1,
+                InstanceMetadataTags = "disabled",
+            },
+            BlockDeviceMappings =
+            {
+                new Aws.Ec2.Inputs.LaunchTemplateBlockDeviceMappingArgs
+                {
+                    DeviceName = "/dev/xvda",
+                    Ebs = new Aws.Ec2.Inputs.LaunchTemplateBlockDeviceMappingEbsArgs
+                    {
+                        VolumeSize = args.RootVolumeGb,
+                        VolumeType = "gp3",
+                        Encrypted = "true",
+                        DeleteOnTermination = "true",
+                    },
+                },
+            },
+            Monitoring = new Aws.Ec2.Inputs.LaunchTemplateMonitoringArgs { Enabled = args.DetailedMonitoring },
+            TagSpecifications =
+            {
+                new Aws.Ec2.Inputs.LaunchTemplateTagSpecificationArgs { ResourceType = "instance", Tags = Tagging.Named(tags, name) },
+                new Aws.Ec2.Inputs.LaunchTemplateTagSpecificationArgs { ResourceType = "volume", Tags = Tagging.Named(tags, name) },
+            },
+            UpdateDefaultVersion = true,
+            Tags = Tagging.Named(tags, name),
+        }, child);
+
+        var groupTags = new InputList<Aws.AutoScaling.Inputs.GroupTagArgs>();
+        foreach (var (key, value) in Tagging.Named(tags, name).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+            groupTags.Add(new Aws.AutoScaling.Inputs.GroupTagArgs { Key = key, Value = value, PropagateAtLaunch = true });
+        var group = new Aws.AutoScaling.Group(name, new Aws.AutoScaling.GroupArgs
+        {
+            MinSize = args.MinSize,
+            MaxSize = args.MaxSize,
+            DesiredCapacity = args.DesiredCapacity,
+            VpcZoneIdentifiers = args.SubnetIds,
+            TargetGroupArns = args.TargetGroupArns ?? new InputList<string>(),
+            HealthCheckType = args.Kind == TierKind.Web ? "ELB" : "EC2",
+            HealthCheckGracePeriod = args.HealthCheckGracePeriodSeconds,
+            DefaultCooldown = args.DefaultCooldownSeconds,
+            DefaultInstanceWarmup = args.DefaultInstanceWarmupSeconds,
+            TerminationPolicies = args.TerminationPolicies.ToArray(),
+            LaunchTemplate = new Aws.AutoScaling.Inputs.GroupLaunchTemplateArgs
+            {
+                Id = template.Id,
+                Version = template.LatestVersion.Apply(version => version.ToString()),
+            },
+            Tags = groupTags,
+            EnabledMetrics = GroupMetrics,
+            MetricsGranularity = "1Minute",
+            InstanceRefresh = new Aws.AutoScaling.Inputs.GroupInstanceRefreshArgs
+            {
+                Strategy = "Rolling",
+                Preferences = new Aws.AutoScaling.Inputs.GroupInstanceRefreshPreferencesArgs
+                {
+                    MinHealthyPercentage = args.InstanceRefreshMinHealthyPercentage,
+                    InstanceWarmup = args.DefaultInstanceWarmupSeconds.ToString(),
+                },
+            },
+            MaxInstanceLifetime = args.MaxInstanceLifetimeSeconds ?? 0,
+        }, new CustomResourceOptions
+        {
+            Parent = this,
+            // Scaling policies and schedules move the desired capacity; an update must not reset it.
+            IgnoreChanges = { "desiredCapacity" },
+        });
+
+        new Aws.AutoScaling.LifecycleHook($"{name}-drain", new Aws.AutoScaling.LifecycleHookArgs
+        {
+            Name = $"{name}-drain",
+            AutoscalingGroupName = group.Name,
+            LifecycleTransition = "autoscaling:EC2_INSTANCE_TERMINATING",
+            HeartbeatTimeout = args.TerminationDrainSeconds,
+            DefaultResult = "CONTINUE",
+        }, child);
+
+        var topicArn = Notifications(name, args, group, tags);
+
+        var policies = new Dictionary<string, Output<string>>();
+        var alarms = new List<Output<string>>();
+        foreach (var rule in args.ScalingRules)
+        {
+            var policy = new Aws.AutoScaling.Policy($"{name}-{rule.Name}", new Aws.AutoScaling.PolicyArgs
+            {
+                Name = $"{name}-{rule.Name}",
+                AutoscalingGroupName = group.Name,
+                PolicyType = "StepScaling",
+                AdjustmentType = rule.AdjustmentType,
+                MinAdjustmentMagnitude = rule.MinAdjustmentMagnitude!,
+                MetricAggregationType = rule.MetricAggregationType,
+                EstimatedInstanceWarmup = rule.EstimatedInstanceWarmupSeconds!,
+                StepAdjustments = rule.Steps.Select(step => new Aws.AutoScaling.Inputs.PolicyStepAdjustmentArgs
+                {
+                    ScalingAdjustment = step.Adjustment,
+                    MetricIntervalLowerBound = step.LowerBound?.ToString(System.Globalization.CultureInfo.InvariantCulture)!,
+                    MetricIntervalUpperBound = step.UpperBound?.ToString(System.Globalization.CultureInfo.InvariantCulture)!,
+                }).ToArray(),
+            }, child);
+            policies[rule.Name] = policy.Arn;
+
+            var alarmActions = new InputList<string> { policy.Arn };
+            var okActions = new InputList<string>();
+            if (topicArn is not null)
+            {
+                alarmActions.Add(topicArn);
+                okActions.Add(topicArn);
+            }
+
+            var alarm = new Aws.CloudWatch.MetricAlarm($"{name}-{rule.Name}", new Aws.CloudWatch.MetricAlarmArgs
+            {
+                AlarmDescription = $"{rule.Metric.Namespace}/{rule.Metric.Name} {rule.Comparison} {rule.Threshold}: step scaling of {name}",
+                Namespace = rule.Metric.Namespace,
+                MetricName = rule.Metric.Name,
+                Dimensions = Dimensions(rule, group, args),
+                Statistic = rule.Statistic,
+                Period = rule.PeriodSeconds,
+                EvaluationPeriods = rule.EvaluationPeriods,
+                ComparisonOperator = rule.Comparison,
+                Threshold = rule.Threshold,
+                TreatMissingData = rule.TreatMissingData,
+                AlarmActions = alarmActions,
+                OkActions = okActions,
+                Tags = Tagging.Named(tags, $"{name}-{rule.Name}"),
+            }, child);
+            alarms.Add(alarm.Name);
+        }
+
+        foreach (var schedule in args.Schedules)
+            new Aws.AutoScaling.Schedule($"{name}-{schedule.Name}", new Aws.AutoScaling.ScheduleArgs
+            {
+                AutoscalingGroupName = group.Name,
+                ScheduledActionName = $"{name}-{schedule.Name}",
+                Recurrence = schedule.Recurrence,
+                TimeZone = schedule.TimeZone,
+                MinSize = schedule.Min,
+                MaxSize = schedule.Max,
+                DesiredCapacity = schedule.Desired,
+            }, child);
+
+        GroupName = group.Name;
+        GroupArn = group.Arn;
+        LaunchTemplateId = template.Id;
+        RoleArn = instanceRole.Arn;
+        PolicyArns = Output.All(policies.Select(pair => pair.Value.Apply(arn => KeyValuePair.Create(pair.Key, arn))))
+            .Apply(pairs => pairs.ToImmutableDictionary());
+        AlarmNames = Output.All(alarms);
+        TopicArn = topicArn is null ? Output.Create((string?)null) : topicArn.Apply(arn => (string?)arn);
+        ScaleOutReactionSeconds = Output.Create(ReactionSeconds(args));
+        RegisterOutputs();
+    }
+
+    internal static int? ReactionSeconds(AutoScaledTierArgs args) =>
+        args.ScalingRules.Where(rule => rule.ScalesOut)
+            .Select(rule => rule.PeriodSeconds * rule.EvaluationPeriods + (rule.EstimatedInstanceWarmupSeconds ?? args.DefaultInstanceWarmupSeconds))
+            .Cast<int?>().Min();
+
+    Input<string> ImageId(string name, AutoScaledTierArgs args)
+    {
+        if (args.Ami.Id is { } id)
+            return id;
+        var lookup = new Aws.Ec2.GetAmiInvokeArgs
+        {
+            MostRecent = true,
+            Owners = { args.Ami.Owner },
+            Filters =
+            {
+                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "name", Values = { args.Ami.NamePattern.Replace("{arch}", args.Architecture) } },
+                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "architecture", Values = { args.Architecture } },
+                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "state", Values = { "available" } },
+            },
+        };
+        return Aws.Ec2.GetAmi.Invoke(lookup, new InvokeOptions { Parent = this }).Apply(image => image.Id);
+    }
+
+    static InputMap<string> Dimensions(ScalingRule rule, Aws.AutoScaling.Group group, AutoScaledTierArgs args)
+    {
+        if (rule.Metric.Dimensions is { } given)
+            return given.ToDictionary(pair => pair.Key, pair => pair.Value);
+        return rule.Metric.Namespace switch
+        {
+            "AWS/ApplicationELB" => new InputMap<string>
+            {
+                { "TargetGroup", args.TargetGroupArnSuffix! },
+                { "LoadBalancer", args.LoadBalancerArnSuffix! },
+            },
+            _ => new InputMap<string> { { "AutoScalingGroupName", group.Name } },
+        };
+    }
+
+    Output<string>? Notifications(string name, AutoScaledTierArgs args, Aws.AutoScaling.Group group, IReadOnlyDictionary<string, string> tags)
+    {
+        if (args.Notifications is not { } notifications)
+            return null;
+        var child = new CustomResourceOptions { Parent = this };
+        var topicArn = notifications.TopicArn is { } existing
+            ? Output.Create(existing)
+            : new Aws.Sns.Topic($"{name}-events", new Aws.Sns.TopicArgs
+            {
+                KmsMasterKeyId = notifications.KmsKeyId!,
+                Tags = Tagging.Named(tags, $"{name}-events"),
+            }, child).Arn;
+        foreach (var (email, index) in notifications.Emails.Select((email, index) => (email, index)))
+            new Aws.Sns.TopicSubscription($"{name}-email-{index}", new Aws.Sns.TopicSubscriptionArgs
+            {
+                Topic = topicArn,
+                Protocol = "email",
+                Endpoint = email,
+            }, child);
+        new Aws.AutoScaling.Notification($"{name}-events", new Aws.AutoScaling.NotificationArgs
+        {
+            GroupNames = { group.Name },
+            Notifications =
+            {
+                Aws.AutoScaling.NotificationType.InstanceLaunch, Aws.AutoScaling.NotificationType.InstanceTerminate,
+                Aws.AutoScaling.NotificationType.InstanceLaunchError, Aws.AutoScaling.NotificationType.InstanceTerminateError,
+            },
+            TopicArn = topicArn,
+        }, child);
+        return topicArn;
+    }
+}

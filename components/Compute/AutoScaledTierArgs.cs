@@ -1,0 +1,232 @@
+using System.Collections.Immutable;
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using Infra.Components.Shared;
+using Pulumi;
+
+namespace Infra.Components.Compute;
+
+public enum TierKind
+{
+    /// <summary>Behind the load balancer: ELB health checks, registered in the target groups.</summary>
+    Web,
+    /// <summary>Background jobs: EC2 health checks, no load balancer.</summary>
+    Worker,
+}
+
+public sealed record AmiArgs
+{
+    /// <summary>A fixed image; when null the newest image matching the owner and name pattern.</summary>
+    public string? Id { get; init; }
+
+    public string Owner { get; init; } = "amazon";
+
+    /// <summary>{arch} becomes x86_64 or arm64 to match the instance type.</summary>
+    public string NamePattern { get; init; } = "al2023-ami-2023.*-{arch}";
+}
+
+public sealed record UserDataArgs
+{
+    public string? DbHost { get; init; }
+    public Output<string>? AssetHost { get; init; }
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+}
+
+public sealed record AutoScaledTierArgs
+{
+    public static readonly IReadOnlyList<string> AllTerminationPolicies =
+    [
+        "OldestInstance", "NewestInstance", "OldestLaunchTemplate", "OldestLaunchConfiguration", "ClosestToNextInstanceHour",
+        "AllocationStrategy", "Default",
+    ];
+
+    public required TierKind Kind { get; init; }
+    public required Output<ImmutableArray<string>> SubnetIds { get; init; }
+    public required Output<string> SecurityGroupId { get; init; }
+
+    /// <summary>Web: the target groups the instances join once healthy.</summary>
+    public Output<ImmutableArray<string>>? TargetGroupArns { get; init; }
+
+    /// <summary>Web: dimensions of the latency alarm (TargetGroup and LoadBalancer ARN suffixes).</summary>
+    public Output<string>? TargetGroupArnSuffix { get; init; }
+    public Output<string>? LoadBalancerArnSuffix { get; init; }
+
+    public AmiArgs Ami { get; init; } = new();
+    public string InstanceType { get; init; } = "t3.micro";
+    public string? KeyName { get; init; }
+    public int RootVolumeGb { get; init; } = 20;
+    public bool DetailedMonitoring { get; init; }
+
+    public int MinSize { get; init; } = 1;
+    public int MaxSize { get; init; } = 3;
+    public int DesiredCapacity { get; init; } = 1;
+    public int HealthCheckGracePeriodSeconds { get; init; } = 300;
+    public int DefaultCooldownSeconds { get; init; } = 120;
+    public int DefaultInstanceWarmupSeconds { get; init; } = 120;
+    public IReadOnlyList<string> TerminationPolicies { get; init; } = ["OldestLaunchTemplate", "OldestInstance"];
+    public int InstanceRefreshMinHealthyPercentage { get; init; } = 90;
+
+    /// <summary>Seconds a terminating instance may drain before it goes (lifecycle hook heartbeat).</summary>
+    public int TerminationDrainSeconds { get; init; } = 300;
+
+    /// <summary>Replace instances older than this many seconds; never when null.</summary>
+    public int? MaxInstanceLifetimeSeconds { get; init; }
+
+    public UserDataArgs UserData { get; init; } = new();
+    public IReadOnlyList<ScalingRule> ScalingRules { get; init; } = [];
+    public IReadOnlyList<ScheduleArgs> Schedules { get; init; } = [];
+    public NotificationArgs? Notifications { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Graviton families (t4g, m7g, c7gn, ...) run arm64 images.</summary>
+    internal string Architecture => Regex.IsMatch(InstanceType, @"^[a-z]+\d+[a-z]*g[a-z]*\.") ? "arm64" : "x86_64";
+
+    public IReadOnlyList<Problem> Validate(string scope)
+    {
+        var checks = new Checks(scope);
+        checks.Require(MinSize >= 0, "minSize", MinSize, "must be 0 or more");
+        checks.Require(MaxSize is >= 1 and <= 1000, "maxSize", MaxSize, "must be between 1 and 1000");
+        checks.Require(MinSize <= DesiredCapacity && DesiredCapacity <= MaxSize, "desiredCapacity", DesiredCapacity,
+            $"must satisfy minSize ({MinSize}) <= desiredCapacity <= maxSize ({MaxSize})");
+        checks.Require(Regex.IsMatch(InstanceType, @"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$"), "instanceType", InstanceType,
+            "must be an EC2 instance type such as t3.micro or m7g.large");
+        if (Ami.Id is { } id)
+            checks.Require(Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$"), "ami.id", id, "must be an AMI id such as ami-0123456789abcdef0");
+        else
+        {
+            checks.Require(Ami.Owner.Length > 0, "ami.owner", Ami.Owner, "must name an image owner (amazon, an account id, aws-marketplace)");
+            var other = Architecture == "arm64" ? "x86_64" : "arm64";
+            checks.Require(!Ami.NamePattern.Contains(other, StringComparison.Ordinal), "ami.namePattern", Ami.NamePattern,
+                $"asks for {other} images but {InstanceType} runs {Architecture}; use {{arch}} in the pattern");
+        }
+
+        if (KeyName is { } key)
+            checks.Require(Regex.IsMatch(key, @"^[\x20-\x7E]{1,255}$"), "keyName", key, "must be an EC2 key pair name (printable ASCII)");
+        checks.InRange("rootVolumeGb", RootVolumeGb, 8, 16384);
+        checks.InRange("healthCheckGracePeriodSeconds", HealthCheckGracePeriodSeconds, 0, 7200);
+        checks.InRange("defaultCooldownSeconds", DefaultCooldownSeconds, 0, 3600);
+        checks.InRange("defaultInstanceWarmupSeconds", DefaultInstanceWarmupSeconds, 0, 3600);
+        checks.InRange("instanceRefreshMinHealthyPercentage", InstanceRefreshMinHealthyPercentage, 0, 100);
+        checks.InRange("terminationDrainSeconds", TerminationDrainSeconds, 30, 7200);
+        if (MaxInstanceLifetimeSeconds is { } lifetime)
+            checks.Require(lifetime == 0 || lifetime is >= 86400 and <= 31536000, "maxInstanceLifetimeSeconds", lifetime,
+                "must be 0 (off) or between 86400 (1 day) and 31536000 (365 days)");
+        checks.Require(TerminationPolicies.Count > 0, "terminationPolicies", TerminationPolicies, "needs at least one policy");
+        foreach (var policy in TerminationPolicies.Where(policy => !AllTerminationPolicies.Contains(policy)))
+            checks.Add("terminationPolicies", policy, $"must be one of {string.Join(", ", AllTerminationPolicies)}");
+        if (Kind == TierKind.Web && TargetGroupArns is null)
+            checks.Add("targetGroupArns", null, "a web tier needs the load balancer's target groups");
+
+        foreach (var (name, _) in UserData.Environment.Where(pair => !Regex.IsMatch(pair.Key, "^[A-Z_][A-Z0-9_]*$")))
+            checks.Add($"userData.environment.{name}", name, "names must be upper-case shell variable names (A-Z, 0-9, _)");
+        foreach (var (name, value) in UserData.Environment.Where(pair => pair.Value.Contains('\n') || pair.Value.Contains('\r')))
+            checks.Add($"userData.environment.{name}", value, "values must be a single line");
+
+        ValidateRules(checks);
+        ValidateSchedules(checks);
+        if (Notifications is { } notifications)
+        {
+            if (notifications.TopicArn is { } topic)
+                checks.Require(Regex.IsMatch(topic, @"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$"), "notifications.topicArn", topic,
+                    "must be an SNS topic ARN");
+            foreach (var email in notifications.Emails.Where(email => !IsEmail(email)))
+                checks.Add("notifications.emails", email, "must be an email address such as ops@example.com");
+        }
+
+        return checks.Problems;
+    }
+
+    void ValidateRules(Checks checks)
+    {
+        foreach (var duplicate in ScalingRules.GroupBy(rule => rule.Name).Where(group => group.Count() > 1))
+            checks.Add("scalingRules", duplicate.Key, "rule names must be unique");
+        foreach (var rule in ScalingRules)
+        {
+            var at = checks.Scoped($"scalingRules.{rule.Name}");
+            at.Require(Regex.IsMatch(rule.Name, "^[a-z0-9][a-z0-9-]{0,62}$"), "name", rule.Name, "must be lower-case letters, digits and dashes");
+            at.OneOf("comparison", rule.Comparison, [.. ScalingRule.Comparisons]);
+            at.OneOf("statistic", rule.Statistic, [.. ScalingRule.Statistics]);
+            at.OneOf("treatMissingData", rule.TreatMissingData, [.. ScalingRule.MissingData]);
+            at.OneOf("metricAggregationType", rule.MetricAggregationType, ["Average", "Minimum", "Maximum"]);
+            at.Require(double.IsFinite(rule.Threshold), "threshold", rule.Threshold, "must be a finite number");
+            at.Require(rule.Metric.Namespace.Length > 0 && rule.Metric.Name.Length > 0, "metric", $"{rule.Metric.Namespace}/{rule.Metric.Name}",
+                "needs a namespace and a metric name");
+            ValidatePeriod(at, rule);
+            at.InRange("evaluationPeriods", rule.EvaluationPeriods, 1, 100);
+            at.Require(rule.PeriodSeconds * rule.EvaluationPeriods <= 86400, "evaluationPeriods", rule.EvaluationPeriods,
+                "periodSeconds x evaluationPeriods must not exceed one day (86400)");
+            if (at.OneOf("adjustmentType", rule.AdjustmentType, [.. ScalingRule.AdjustmentTypes]) && rule.MinAdjustmentMagnitude is { } magnitude)
+            {
+                at.Require(rule.AdjustmentType == "PercentChangeInCapacity", "minAdjustmentMagnitude", magnitude,
+                    "only applies to PercentChangeInCapacity");
+                at.Require(magnitude >= 1, "minAdjustmentMagnitude", magnitude, "must be 1 or more");
+            }
+
+            if (rule.EstimatedInstanceWarmupSeconds is { } warmup)
+                at.InRange("estimatedInstanceWarmupSeconds", warmup, 0, 3600);
+            ValidateSteps(at, rule);
+        }
+    }
+
+    /// <summary>EC2 publishes every 5 minutes, or every minute with detailed monitoring; other metrics every minute.</summary>
+    void ValidatePeriod(Checks at, ScalingRule rule)
+    {
+        if (rule.Metric.Namespace == "AWS/EC2" && !DetailedMonitoring)
+            at.Require(rule.PeriodSeconds >= 300 && rule.PeriodSeconds % 300 == 0, "periodSeconds", rule.PeriodSeconds,
+                "EC2 metrics come every 300 s without detailed monitoring: use a multiple of 300, or turn detailedMonitoring on");
+        else
+            at.Require(rule.PeriodSeconds is 10 or 30 || rule.PeriodSeconds >= 60 && rule.PeriodSeconds % 60 == 0, "periodSeconds",
+                rule.PeriodSeconds, "must be 10, 30 or a multiple of 60");
+    }
+
+    static void ValidateSteps(Checks at, ScalingRule rule)
+    {
+        if (rule.Steps.Count == 0)
+        {
+            at.Add("steps", "[]", "needs at least one step");
+            return;
+        }
+
+        var ordered = rule.Steps.OrderBy(step => step.LowerBound ?? double.NegativeInfinity).ToList();
+        var describe = string.Join(" ", ordered.Select(step => $"[{step.LowerBound?.ToString() ?? "-inf"}, {step.UpperBound?.ToString() ?? "+inf"}): {step.Adjustment:+0;-0;0}"));
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var step = ordered[i];
+            if (step.LowerBound is { } lower && step.UpperBound is { } upper && upper <= lower)
+                at.Add("steps", describe, "each step's upper bound must be above its lower bound");
+            if (i > 0 && ordered[i - 1].UpperBound != step.LowerBound)
+                at.Add("steps", describe, "steps must be contiguous and must not overlap: each lower bound is the previous upper bound");
+        }
+
+        var first = ordered[0].LowerBound;
+        var last = ordered[^1].UpperBound;
+        if (rule.BreachesUpward && (first != 0 || last is not null))
+            at.Add("steps", describe, "for a Greater... alarm the steps must cover [0, +inf) above the threshold");
+        if (!rule.BreachesUpward && (last != 0 || first is not null))
+            at.Add("steps", describe, "for a Less... alarm the steps must cover (-inf, 0] below the threshold");
+        if (rule.AdjustmentType == "ExactCapacity" && rule.Steps.Any(step => step.Adjustment < 0))
+            at.Add("steps", describe, "ExactCapacity steps give a capacity, which cannot be negative");
+    }
+
+    void ValidateSchedules(Checks checks)
+    {
+        foreach (var duplicate in Schedules.GroupBy(schedule => schedule.Name).Where(group => group.Count() > 1))
+            checks.Add("schedules", duplicate.Key, "schedule names must be unique");
+        foreach (var schedule in Schedules)
+        {
+            var at = checks.Scoped($"schedules.{schedule.Name}");
+            at.Require(Regex.IsMatch(schedule.Recurrence, @"^(\S+\s+){4}\S+$") && Regex.IsMatch(schedule.Recurrence, @"^[0-9*/,\-\sA-Za-z?LW#]+$"),
+                "recurrence", schedule.Recurrence, "must be a five-field cron expression such as '0 8 * * MON-FRI'");
+            at.Require(IsTimeZone(schedule.TimeZone), "timeZone", schedule.TimeZone, "must be an IANA time zone such as Europe/Berlin or UTC");
+            at.Require(MinSize <= schedule.Min && schedule.Min <= schedule.Desired && schedule.Desired <= schedule.Max && schedule.Max <= MaxSize,
+                "desired", $"min {schedule.Min}, desired {schedule.Desired}, max {schedule.Max}",
+                $"must satisfy {MinSize} (group min) <= min <= desired <= max <= {MaxSize} (group max)");
+        }
+    }
+
+    static bool IsTimeZone(string zone) =>
+        zone.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) && (found.HasIanaId || zone == "UTC");
+
+    static bool IsEmail(string email) =>
+        MailAddress.TryCreate(email, out var address) && address.Address == email && email.Contains('.', StringComparison.Ordinal);
+}

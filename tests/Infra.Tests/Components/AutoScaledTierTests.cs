@@ -1,0 +1,289 @@
+using System.Collections.Immutable;
+using System.Text;
+using Infra.Components.Compute;
+using Pulumi;
+using Aws = Pulumi.Aws;
+
+namespace Infra.Tests.Components;
+
+public class AutoScaledTierTests
+{
+    static readonly Output<ImmutableArray<string>> Subnets = Output.Create(ImmutableArray.Create("subnet-a", "subnet-b"));
+
+    /// <summary>The seeds' web servers: 2 to 4, cooldown 120 s, CPU and latency alarms, 3 on weekdays 08:00 to 21:00.</summary>
+    static AutoScaledTierArgs Web(Func<AutoScaledTierArgs, AutoScaledTierArgs>? change = null)
+    {
+        var args = new AutoScaledTierArgs
+        {
+            Kind = TierKind.Web,
+            SubnetIds = Subnets,
+            SecurityGroupId = Output.Create("sg-instances"),
+            TargetGroupArns = Output.Create(ImmutableArray.Create("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-8080/abc")),
+            TargetGroupArnSuffix = Output.Create("targetgroup/web-8080/abc"),
+            LoadBalancerArnSuffix = Output.Create("app/web/def"),
+            MinSize = 2,
+            MaxSize = 4,
+            DesiredCapacity = 2,
+            DefaultCooldownSeconds = 120,
+            UserData = new UserDataArgs { DbHost = "db.internal", AssetHost = Output.Create("assets0.example.com") },
+            ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuLow(), ScalingRule.LatencyHigh()],
+            Schedules =
+            [
+                new ScheduleArgs("weekday-morning", "0 8 * * MON-FRI", "America/New_York", 3, 4, 3),
+                new ScheduleArgs("weekday-evening", "0 21 * * MON-FRI", "America/New_York", 2, 4, 2),
+            ],
+            Notifications = new NotificationArgs { Emails = ["ops@example.com"] },
+        };
+        return change is null ? args : change(args);
+    }
+
+    /// <summary>The seeds' job servers: up to 2 extra while more than 20 jobs wait, one fewer after 45 quiet minutes.</summary>
+    static AutoScaledTierArgs Worker() => new()
+    {
+        Kind = TierKind.Worker,
+        SubnetIds = Subnets,
+        SecurityGroupId = Output.Create("sg-workers"),
+        MinSize = 1,
+        MaxSize = 3,
+        DesiredCapacity = 1,
+        InstanceType = "t4g.small",
+        UserData = new UserDataArgs { DbHost = "db.internal" },
+        ScalingRules = [ScalingRule.QueueHigh(), ScalingRule.QueueLow()],
+    };
+
+    static async Task<(Graph Graph, AutoScaledTier Tier)> Build(string name, AutoScaledTierArgs args)
+    {
+        var engine = new TestEngine();
+        AutoScaledTier? tier = null;
+        var graph = await engine.RunAsync(() => { tier = new AutoScaledTier(name, args, engine.Options()); });
+        return (graph, tier!);
+    }
+
+    [Test]
+    public async Task The_launch_template_requires_imdsv2_encrypts_its_gp3_root_volume_and_boots_with_the_tiers_settings()
+    {
+        var (graph, _) = await Build("web", Web());
+        var template = graph.All<Aws.Ec2.LaunchTemplate>().Single();
+        var metadata = (await template.MetadataOptions.ValueAsync())!;
+        Assert.That((metadata.HttpTokens, metadata.HttpEndpoint, metadata.HttpPutResponseHopLimit), Is.EqualTo(("required", "enabled", 1)));
+        var ebs = (await template.BlockDeviceMappings.ValueAsync()).Single().Ebs!;
+        Assert.That((ebs.Encrypted, ebs.VolumeType, ebs.VolumeSize, ebs.DeleteOnTermination), Is.EqualTo(("true", "gp3", 20, "true")));
+        Assert.That((await template.Monitoring.ValueAsync())!.Enabled, Is.False);
+
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String((await template.UserData.ValueAsync())!));
+        Assert.That(script, Does.StartWith("#!/bin/bash\n"));
+        Assert.That(script, Does.Contain("ROLE='web'\nDB_HOST='db.internal'\nASSET_HOST='assets0.example.com'\n"));
+        Assert.That((await template.TagSpecifications.ValueAsync()).Select(spec => spec.ResourceType), Is.EquivalentTo(new[] { "instance", "volume" }));
+    }
+
+    [Test]
+    public async Task The_image_is_looked_up_for_the_instance_types_architecture()
+    {
+        var (graph, _) = await Build("worker", Worker());
+        var imageId = await graph.All<Aws.Ec2.LaunchTemplate>().Single().ImageId.ValueAsync();
+        Assert.That(imageId, Does.StartWith("ami-"));
+        var engine = new TestEngine();
+        var answer = engine.Aws.Call(new Pulumi.Testing.MockCallArgs
+        {
+            Token = "aws:ec2/getAmi:getAmi",
+            Args = ImmutableDictionary<string, object>.Empty.Add("filters", ImmutableArray.Create<object>(
+                ImmutableDictionary<string, object>.Empty.Add("name", "name").Add("values", ImmutableArray.Create<object>("al2023-ami-2023.*-arm64")))),
+        });
+        Assert.That(((ImmutableDictionary<string, object>)answer)["id"], Is.EqualTo(imageId));
+    }
+
+    [Test]
+    public async Task The_web_group_has_its_bounds_subnets_target_groups_health_checks_and_rolling_refresh()
+    {
+        var (graph, tier) = await Build("web", Web());
+        var group = graph.All<Aws.AutoScaling.Group>().Single();
+        Assert.That((await group.MinSize.ValueAsync(), await group.MaxSize.ValueAsync(), await group.DesiredCapacity.ValueAsync()), Is.EqualTo((2, 4, 2)));
+        Assert.That(await group.VpcZoneIdentifiers.ValueAsync(), Is.EqualTo(new[] { "subnet-a", "subnet-b" }));
+        Assert.That(await group.TargetGroupArns.ValueAsync(), Has.Length.EqualTo(1));
+        Assert.That((await group.HealthCheckType.ValueAsync(), await group.HealthCheckGracePeriod.ValueAsync()), Is.EqualTo(("ELB", (int?)300)));
+        Assert.That(await group.DefaultCooldown.ValueAsync(), Is.EqualTo(120));
+        Assert.That(await group.TerminationPolicies.ValueAsync(), Is.EqualTo(new[] { "OldestLaunchTemplate", "OldestInstance" }));
+        var tags = await group.Tags.ValueAsync();
+        Assert.That(tags.All(tag => tag.PropagateAtLaunch), Is.True);
+        Assert.That(tags.Single(tag => tag.Key == "Role").Value, Is.EqualTo("web"));
+        var refresh = (await group.InstanceRefresh.ValueAsync())!;
+        Assert.That((refresh.Strategy, refresh.Preferences!.MinHealthyPercentage), Is.EqualTo(("Rolling", (int?)90)));
+        var launch = (await group.LaunchTemplate.ValueAsync())!;
+        Assert.That(launch.Version, Is.EqualTo("1"));
+        Assert.That(launch.Id, Is.EqualTo(await tier.LaunchTemplateId.ValueAsync()));
+        Assert.That(await group.EnabledMetrics.ValueAsync(), Has.Length.EqualTo(8));
+
+        var hook = graph.All<Aws.AutoScaling.LifecycleHook>().Single();
+        Assert.That((await hook.LifecycleTransition.ValueAsync(), await hook.HeartbeatTimeout.ValueAsync(), await hook.DefaultResult.ValueAsync()),
+            Is.EqualTo(("autoscaling:EC2_INSTANCE_TERMINATING", (int?)300, "CONTINUE")));
+    }
+
+    [Test]
+    public async Task Alarms_watch_cpu_and_latency_and_trigger_their_own_step_policy_and_the_topic()
+    {
+        var (graph, tier) = await Build("web", Web());
+        var policies = await tier.PolicyArns.ValueAsync();
+        var topic = await tier.TopicArn.ValueAsync();
+        var groupName = await tier.GroupName.ValueAsync();
+
+        var cpuHigh = graph.Single<Aws.CloudWatch.MetricAlarm>("web-cpu-high");
+        Assert.That((await cpuHigh.Namespace.ValueAsync(), await cpuHigh.MetricName.ValueAsync(), await cpuHigh.Period.ValueAsync(),
+            await cpuHigh.Threshold.ValueAsync(), await cpuHigh.ComparisonOperator.ValueAsync()),
+            Is.EqualTo(((string?)"AWS/EC2", (string?)"CPUUtilization", (int?)300, (double?)70, "GreaterThanOrEqualToThreshold")));
+        Assert.That(await cpuHigh.Dimensions.ValueAsync(), Is.EqualTo(new Dictionary<string, string> { ["AutoScalingGroupName"] = groupName }));
+        Assert.That(await cpuHigh.AlarmActions.ValueAsync(), Is.EqualTo(new[] { policies["cpu-high"], topic }));
+        Assert.That(await cpuHigh.OkActions.ValueAsync(), Is.EqualTo(new[] { topic }));
+
+        var cpuLow = graph.Single<Aws.CloudWatch.MetricAlarm>("web-cpu-low");
+        Assert.That((await cpuLow.Threshold.ValueAsync(), await cpuLow.ComparisonOperator.ValueAsync()), Is.EqualTo(((double?)30, "LessThanThreshold")));
+        Assert.That((await cpuLow.AlarmActions.ValueAsync())[0], Is.EqualTo(policies["cpu-low"]));
+
+        var latency = graph.Single<Aws.CloudWatch.MetricAlarm>("web-latency-high");
+        Assert.That((await latency.Namespace.ValueAsync(), await latency.MetricName.ValueAsync(), await latency.Statistic.ValueAsync(),
+            await latency.Threshold.ValueAsync(), await latency.TreatMissingData.ValueAsync(), await latency.Period.ValueAsync()),
+            Is.EqualTo(((string?)"AWS/ApplicationELB", (string?)"TargetResponseTime", (string?)"Average", (double?)1.0, (string?)"notBreaching", (int?)60)));
+        Assert.That(await latency.Dimensions.ValueAsync(), Is.EqualTo(new Dictionary<string, string>
+        {
+            ["TargetGroup"] = "targetgroup/web-8080/abc", ["LoadBalancer"] = "app/web/def",
+        }));
+
+        var up = graph.Single<Aws.AutoScaling.Policy>("web-cpu-high");
+        var step = (await up.StepAdjustments.ValueAsync()).Single();
+        Assert.That((step.ScalingAdjustment, step.MetricIntervalLowerBound, step.MetricIntervalUpperBound), Is.EqualTo((1, (string?)"0", (string?)null)));
+        Assert.That((await up.PolicyType.ValueAsync(), await up.AdjustmentType.ValueAsync()), Is.EqualTo(((string?)"StepScaling", (string?)"ChangeInCapacity")));
+        var down = (await graph.Single<Aws.AutoScaling.Policy>("web-cpu-low").StepAdjustments.ValueAsync()).Single();
+        Assert.That((down.ScalingAdjustment, down.MetricIntervalLowerBound, down.MetricIntervalUpperBound), Is.EqualTo((-1, (string?)null, (string?)"0")));
+    }
+
+    [Test]
+    public async Task Schedules_hold_three_servers_on_weekdays_from_eight_to_nine_and_two_otherwise()
+    {
+        var (graph, _) = await Build("web", Web());
+        var schedules = new List<(string?, string?, int?, int?, int?)>();
+        foreach (var schedule in graph.All<Aws.AutoScaling.Schedule>())
+            schedules.Add((await schedule.Recurrence.ValueAsync(), await schedule.TimeZone.ValueAsync(), await schedule.MinSize.ValueAsync(),
+                await schedule.DesiredCapacity.ValueAsync(), await schedule.MaxSize.ValueAsync()));
+        Assert.That(schedules, Is.EquivalentTo(new[]
+        {
+            ((string?)"0 8 * * MON-FRI", (string?)"America/New_York", (int?)3, (int?)3, (int?)4),
+            ("0 21 * * MON-FRI", "America/New_York", 2, 2, 4),
+        }));
+    }
+
+    [Test]
+    public async Task Notifications_cover_launches_terminations_and_errors_and_email_subscribers()
+    {
+        var (graph, tier) = await Build("web", Web());
+        var notification = graph.All<Aws.AutoScaling.Notification>().Single();
+        Assert.That((await notification.Notifications.ValueAsync()).Select(type => type.ToString()), Is.EquivalentTo(new[]
+        {
+            "autoscaling:EC2_INSTANCE_LAUNCH", "autoscaling:EC2_INSTANCE_TERMINATE",
+            "autoscaling:EC2_INSTANCE_LAUNCH_ERROR", "autoscaling:EC2_INSTANCE_TERMINATE_ERROR",
+        }));
+        Assert.That(await notification.TopicArn.ValueAsync(), Is.EqualTo(await tier.TopicArn.ValueAsync()));
+        var subscription = graph.All<Aws.Sns.TopicSubscription>().Single();
+        Assert.That((await subscription.Protocol.ValueAsync(), await subscription.Endpoint.ValueAsync()), Is.EqualTo(("email", "ops@example.com")));
+    }
+
+    [Test]
+    public async Task The_worker_scales_on_queue_backlog_with_ec2_health_checks_and_no_load_balancer()
+    {
+        var (graph, tier) = await Build("worker", Worker());
+        var group = graph.All<Aws.AutoScaling.Group>().Single();
+        Assert.That(await group.HealthCheckType.ValueAsync(), Is.EqualTo("EC2"));
+        Assert.That(await group.TargetGroupArns.ValueAsync(), Is.Empty);
+        var high = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-queue-high");
+        Assert.That((await high.Namespace.ValueAsync(), await high.MetricName.ValueAsync(), await high.Threshold.ValueAsync(), await high.ComparisonOperator.ValueAsync()),
+            Is.EqualTo(((string?)"App", (string?)"QueueBacklog", (double?)20, "GreaterThanThreshold")));
+        var low = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-queue-low");
+        Assert.That((await low.Threshold.ValueAsync(), await low.ComparisonOperator.ValueAsync()), Is.EqualTo(((double?)5, "LessThanThreshold")));
+        Assert.That((await low.Period.ValueAsync()) * (await low.EvaluationPeriods.ValueAsync()), Is.GreaterThanOrEqualTo(45 * 60));
+        Assert.That(await tier.TopicArn.ValueAsync(), Is.Null);
+        Assert.That(await tier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 2 + 120));
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String((await graph.All<Aws.Ec2.LaunchTemplate>().Single().UserData.ValueAsync())!));
+        Assert.That(script, Does.Contain("ROLE='worker'").And.Not.Contain("ASSET_HOST"));
+    }
+
+    [Test]
+    public async Task The_resources_of_a_web_and_a_worker_tier_and_their_reaction_times()
+    {
+        var (web, webTier) = await Build("web", Web());
+        var (worker, _) = await Build("worker", Worker());
+        Assert.That(web.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
+        {
+            [AutoScaledTier.Type] = 1, ["aws:iam/role:Role"] = 1, ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = 2,
+            ["aws:iam/instanceProfile:InstanceProfile"] = 1, ["aws:ec2/launchTemplate:LaunchTemplate"] = 1, ["aws:autoscaling/group:Group"] = 1,
+            ["aws:autoscaling/lifecycleHook:LifecycleHook"] = 1, ["aws:sns/topic:Topic"] = 1, ["aws:sns/topicSubscription:TopicSubscription"] = 1,
+            ["aws:autoscaling/notification:Notification"] = 1, ["aws:autoscaling/policy:Policy"] = 3, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 3,
+            ["aws:autoscaling/schedule:Schedule"] = 2,
+        }));
+        Assert.That(worker.Registrations, Has.Count.EqualTo(12));
+        Assert.That(await webTier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 3 + 120));
+    }
+
+    [Test]
+    public async Task The_instance_role_gets_only_the_ssm_and_cloudwatch_agent_managed_policies()
+    {
+        var (graph, _) = await Build("web", Web());
+        Assert.That(graph.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Select(r => r.Inputs["policyArn"]),
+            Is.EquivalentTo(new[] { "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" }));
+        Assert.That(graph.Count("aws:iam/rolePolicy:RolePolicy"), Is.Zero);
+        Assert.That((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"], Does.Contain("ec2.amazonaws.com"));
+    }
+
+    [Test]
+    public void Detailed_monitoring_decides_whether_one_minute_cpu_alarms_are_allowed()
+    {
+        var oneMinute = Web(a => a with { ScalingRules = [ScalingRule.CpuHigh(periodSeconds: 60)] });
+        Assert.That(oneMinute.Validate("web").Select(p => p.ToString()),
+            Has.Some.Contains("web.scalingRules.cpu-high.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring"));
+        Assert.That((oneMinute with { DetailedMonitoring = true }).Validate("web"), Is.Empty);
+    }
+
+    static IEnumerable<TestCaseData> Mistakes()
+    {
+        TestCaseData Case(Func<AutoScaledTierArgs, AutoScaledTierArgs> change, string message) => new TestCaseData(change, message).SetName(message);
+        yield return Case(a => a with { MinSize = 3, DesiredCapacity = 2 }, "web.desiredCapacity = 2: must satisfy minSize (3) <= desiredCapacity <= maxSize (4)");
+        yield return Case(a => a with { DesiredCapacity = 5 }, "web.desiredCapacity = 5: must satisfy");
+        yield return Case(a => a with { InstanceType = "large" }, "web.instanceType = 'large': must be an EC2 instance type");
+        yield return Case(a => a with { Ami = new AmiArgs { Id = "ami-xyz" } }, "web.ami.id = 'ami-xyz': must be an AMI id");
+        yield return Case(a => a with { InstanceType = "m7g.large", Ami = new AmiArgs { NamePattern = "al2023-ami-*-x86_64" } }, "asks for x86_64 images but m7g.large runs arm64");
+        yield return Case(a => a with { RootVolumeGb = 4 }, "web.rootVolumeGb = 4: must be between 8 and 16384");
+        yield return Case(a => a with { TerminationPolicies = ["Random"] }, "web.terminationPolicies = 'Random': must be one of OldestInstance");
+        yield return Case(a => a with { TerminationDrainSeconds = 10 }, "web.terminationDrainSeconds = 10: must be between 30 and 7200");
+        yield return Case(a => a with { MaxInstanceLifetimeSeconds = 3600 }, "web.maxInstanceLifetimeSeconds = 3600: must be 0 (off) or between 86400");
+        yield return Case(a => a with { TargetGroupArns = null }, "web.targetGroupArns = (not set): a web tier needs the load balancer's target groups");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(0, 10, 1), new(20, null, 2)] }] }, "steps must be contiguous and must not overlap");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(0, 20, 1), new(10, null, 2)] }] }, "steps must be contiguous and must not overlap");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(5, null, 1)] }] }, "for a Greater... alarm the steps must cover [0, +inf)");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuLow() with { Steps = [new(null, 0, -1), new(0, null, 1)] }] }, "for a Less... alarm the steps must cover (-inf, 0]");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { MinAdjustmentMagnitude = 2 }] }, "web.scalingRules.cpu-high.minAdjustmentMagnitude = 2: only applies to PercentChangeInCapacity");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { AdjustmentType = "Double" }] }, "web.scalingRules.cpu-high.adjustmentType = 'Double': must be one of ChangeInCapacity");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Comparison = "Above" }] }, "web.scalingRules.cpu-high.comparison = 'Above': must be one of");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: must be 10, 30 or a multiple of 60");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be between 1 and 100");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuHigh()] }, "web.scalingRules = 'cpu-high': rule names must be unique");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules.peak.desired = 'min 1, desired 3, max 4': must satisfy 2 (group min)");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 3, 5, 3)] }, "<= max <= 4 (group max)");
+        yield return Case(a => a with { Schedules = [new("peak", "at eight", "America/New_York", 3, 4, 3)] }, "web.schedules.peak.recurrence = 'at eight': must be a five-field cron expression");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * *", "Mars/Olympus", 3, 4, 3)] }, "web.schedules.peak.timeZone = 'Mars/Olympus': must be an IANA time zone");
+        yield return Case(a => a with { Notifications = new NotificationArgs { Emails = ["ops-at-example"] } }, "web.notifications.emails = 'ops-at-example': must be an email address");
+        yield return Case(a => a with { UserData = new UserDataArgs { Environment = new Dictionary<string, string> { ["db-url"] = "x" } } }, "web.userData.environment.db-url = 'db-url': names must be upper-case");
+    }
+
+    [TestCaseSource(nameof(Mistakes))]
+    public void Every_rule_fails_with_its_message(Func<AutoScaledTierArgs, AutoScaledTierArgs> change, string message)
+    {
+        Assert.That(Web(change).Validate("web").Select(p => p.ToString()), Has.Some.Contains(message));
+    }
+
+    [Test]
+    public void The_seed_configurations_are_valid_and_invalid_args_register_nothing()
+    {
+        Assert.That(Web().Validate("web"), Is.Empty);
+        Assert.That(Worker().Validate("worker"), Is.Empty);
+        var engine = new TestEngine();
+        Assert.ThrowsAsync<RunException>(() => engine.RunAsync(() => { new AutoScaledTier("web", Web(a => a with { MinSize = 9 }), engine.Options()); }));
+        Assert.That(engine.Registrations, Is.Empty);
+    }
+}
