@@ -1,0 +1,215 @@
+using System.Collections.Immutable;
+using Infra.Components.Shared;
+using Pulumi;
+using Aws = Pulumi.Aws;
+using Random = Pulumi.Random;
+
+namespace Infra.Components.Cdn;
+
+/// <summary>Static assets on CloudFront from a private S3 bucket that only this distribution can read
+/// (Origin Access Control), HTTPS only, compressed, optionally under several asset host names, with the
+/// contents of a local folder uploaded with the right headers.</summary>
+public sealed class AssetDistribution : ComponentResource
+{
+    public const string Type = "infra:cdn:AssetDistribution";
+    const string OriginId = "assets-bucket";
+
+    [Output] public Output<string> BucketName { get; }
+    [Output] public Output<string> BucketArn { get; }
+    [Output] public Output<string> DistributionId { get; }
+    [Output] public Output<string> DistributionArn { get; }
+    [Output] public Output<string> DomainName { get; }
+
+    /// <summary>The host names the application should use for assets: the aliases, else the CloudFront domain.</summary>
+    [Output] public Output<ImmutableArray<string>> AssetHosts { get; }
+
+    [Output] public Output<int> ObjectCount { get; }
+
+    public AssetDistribution(string name, AssetDistributionArgs args, ComponentResourceOptions? options = null, string scope = "assets")
+        : base(Type, name, Checks.Valid(options, args.Validate(scope)))
+    {
+        var tags = args.Tags;
+        var child = new CustomResourceOptions { Parent = this };
+        var files = args.Upload is { } upload ? AssetFiles.Scan(upload.Folder, upload.Ignore) : [];
+
+        var suffix = new Random.RandomId($"{name}-suffix", new Random.RandomIdArgs { ByteLength = 4 }, child);
+        var store = new PrivateBucket($"{name}-bucket", new PrivateBucketArgs
+        {
+            NamePrefix = Output.Format($"{name}-{suffix.Hex}-"),
+            KmsKeyArn = args.KmsKeyArn,
+            Versioning = args.Versioning,
+            NoncurrentVersionDays = args.NoncurrentVersionDays,
+            ForceDestroy = !args.Protect,
+            Protect = args.Protect,
+            Tags = tags,
+        }, this);
+        var bucket = store.Bucket;
+
+        var accessControl = new Aws.CloudFront.OriginAccessControl($"{name}-oac", new Aws.CloudFront.OriginAccessControlArgs
+        {
+            Name = Output.Format($"{name}-{suffix.Hex}"),
+            Description = $"CloudFront reads the {name} bucket with signed requests",
+            OriginAccessControlOriginType = "s3",
+            SigningBehavior = "always",
+            SigningProtocol = "sigv4",
+        }, child);
+
+        var invoke = new InvokeOptions { Parent = this };
+        var cachePolicyId = Aws.CloudFront.GetCachePolicy.Invoke(
+            new Aws.CloudFront.GetCachePolicyInvokeArgs { Name = "Managed-CachingOptimized" }, invoke).Apply(policy => policy.Id!);
+        var headersPolicyId = args.SecurityHeaders
+            ? Aws.CloudFront.GetResponseHeadersPolicy.Invoke(
+                new Aws.CloudFront.GetResponseHeadersPolicyInvokeArgs { Name = "Managed-SecurityHeadersPolicy" }, invoke).Apply(policy => policy.Id)
+            : null;
+
+        var hosts = args.Hosts?.Names ?? [];
+        var certificateArn = hosts.Count == 0 ? null : Certificate(name, args.Hosts!, hosts, tags);
+
+        var distribution = new Aws.CloudFront.Distribution(name, new Aws.CloudFront.DistributionArgs
+        {
+            Enabled = true,
+            IsIpv6Enabled = true,
+            HttpVersion = "http2and3",
+            Comment = $"{name} assets",
+            DefaultRootObject = args.DefaultRootObject!,
+            PriceClass = args.PriceClass,
+            WebAclId = args.WebAclArn!,
+            Aliases = hosts.ToArray(),
+            Origins =
+            {
+                new Aws.CloudFront.Inputs.DistributionOriginArgs
+                {
+                    DomainName = bucket.BucketRegionalDomainName,
+                    OriginId = OriginId,
+                    OriginAccessControlId = accessControl.Id,
+                },
+            },
+            DefaultCacheBehavior = new Aws.CloudFront.Inputs.DistributionDefaultCacheBehaviorArgs
+            {
+                TargetOriginId = OriginId,
+                ViewerProtocolPolicy = "redirect-to-https",
+                AllowedMethods = { "GET", "HEAD" },
+                CachedMethods = { "GET", "HEAD" },
+                Compress = true,
+                CachePolicyId = cachePolicyId,
+                ResponseHeadersPolicyId = headersPolicyId!,
+            },
+            Restrictions = new Aws.CloudFront.Inputs.DistributionRestrictionsArgs
+            {
+                GeoRestriction = new Aws.CloudFront.Inputs.DistributionRestrictionsGeoRestrictionArgs
+                {
+                    RestrictionType = args.GeoRestriction?.Type ?? "none",
+                    Locations = (args.GeoRestriction?.Locations ?? []).ToArray(),
+                },
+            },
+            ViewerCertificate = certificateArn is null
+                ? new Aws.CloudFront.Inputs.DistributionViewerCertificateArgs { CloudfrontDefaultCertificate = true }
+                : new Aws.CloudFront.Inputs.DistributionViewerCertificateArgs
+                {
+                    AcmCertificateArn = certificateArn,
+                    SslSupportMethod = "sni-only",
+                    MinimumProtocolVersion = "TLSv1.2_2021",
+                },
+            LoggingConfig = args.Logging is { } logging
+                ? new Aws.CloudFront.Inputs.DistributionLoggingConfigArgs { Bucket = logging.BucketDomainName, Prefix = logging.Prefix, IncludeCookies = false }
+                : null!,
+            Tags = Tagging.Named(tags, name),
+        }, child);
+
+        new Aws.S3.BucketPolicy($"{name}-bucket", new Aws.S3.BucketPolicyArgs
+        {
+            Bucket = bucket.Id,
+            Policy = Policies.Document(this,
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AllowThisDistributionToRead",
+                    Actions = { "s3:GetObject" },
+                    Resources = { Output.Format($"{bucket.Arn}/*") },
+                    Principals =
+                    {
+                        new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudfront.amazonaws.com" } },
+                    },
+                    Conditions =
+                    {
+                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                        {
+                            Test = "StringEquals", Variable = "AWS:SourceArn", Values = { distribution.Arn },
+                        },
+                    },
+                },
+                PrivateBucket.DenyInsecureTransport(bucket)),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { store.PublicAccessBlock } });
+
+        if (args.Hosts is { HostedZoneId: { } zone, CreateRecords: true })
+            foreach (var host in hosts)
+                foreach (var recordType in new[] { "A", "AAAA" })
+                    new Aws.Route53.Record($"{name}-{host}-{recordType.ToLowerInvariant()}", new Aws.Route53.RecordArgs
+                    {
+                        ZoneId = zone,
+                        Name = host,
+                        Type = recordType,
+                        Aliases =
+                        {
+                            new Aws.Route53.Inputs.RecordAliasArgs
+                            {
+                                Name = distribution.DomainName, ZoneId = distribution.HostedZoneId, EvaluateTargetHealth = false,
+                            },
+                        },
+                    }, child);
+
+        foreach (var file in files)
+            new Aws.S3.BucketObjectv2($"{name}/{file.Key}", new Aws.S3.BucketObjectv2Args
+            {
+                Bucket = bucket.Id,
+                Key = file.Key,
+                Source = new FileAsset(file.Path),
+                ContentType = file.ContentType,
+                CacheControl = file.CacheControl,
+                SourceHash = file.Sha256,
+            }, child);
+
+        BucketName = bucket.Id;
+        BucketArn = bucket.Arn;
+        DistributionId = distribution.Id;
+        DistributionArn = distribution.Arn;
+        DomainName = distribution.DomainName;
+        AssetHosts = hosts.Count > 0 ? Output.Create(hosts.ToImmutableArray()) : distribution.DomainName.Apply(domain => ImmutableArray.Create(domain));
+        ObjectCount = Output.Create(files.Count);
+        RegisterOutputs();
+    }
+
+    /// <summary>The existing us-east-1 certificate, or a new DNS-validated one made through an explicit
+    /// us-east-1 provider (CloudFront reads certificates only from there).</summary>
+    Output<string> Certificate(string name, AssetHostsArgs hostsArgs, IReadOnlyList<string> hosts, IReadOnlyDictionary<string, string> tags)
+    {
+        if (hostsArgs.CertificateArn is { } arn)
+            return Output.Create(arn);
+        var useast1 = new Aws.Provider($"{name}-us-east-1", new Aws.ProviderArgs { Region = "us-east-1" }, new CustomResourceOptions { Parent = this });
+        var inUsEast1 = new CustomResourceOptions { Parent = this, Provider = useast1 };
+        var certificate = new Aws.Acm.Certificate($"{name}-certificate", new Aws.Acm.CertificateArgs
+        {
+            DomainName = hosts[0],
+            SubjectAlternativeNames = hosts.Skip(1).ToArray(),
+            ValidationMethod = "DNS",
+            Tags = Tagging.Named(tags, $"{name}-certificate"),
+        }, inUsEast1);
+        var fqdns = hosts.Select(host =>
+        {
+            var option = certificate.DomainValidationOptions.Apply(options => options.First(o => o.DomainName == host));
+            return new Aws.Route53.Record($"{name}-validation-{host}", new Aws.Route53.RecordArgs
+            {
+                ZoneId = hostsArgs.HostedZoneId!,
+                Name = option.Apply(o => o.ResourceRecordName!),
+                Type = option.Apply(o => o.ResourceRecordType!),
+                Records = { option.Apply(o => o.ResourceRecordValue!) },
+                Ttl = 300,
+                AllowOverwrite = true,
+            }, new CustomResourceOptions { Parent = this }).Fqdn;
+        }).ToArray();
+        return new Aws.Acm.CertificateValidation($"{name}-certificate", new Aws.Acm.CertificateValidationArgs
+        {
+            CertificateArn = certificate.Arn,
+            ValidationRecordFqdns = fqdns,
+        }, inUsEast1).CertificateArn;
+    }
+}
