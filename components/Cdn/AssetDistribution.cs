@@ -166,6 +166,7 @@ public sealed class AssetDistribution : ComponentResource
                 ContentType = file.ContentType,
                 CacheControl = file.CacheControl,
                 SourceHash = file.Sha256,
+                Tags = tags.ToDictionary(),
             }, child);
 
         BucketName = bucket.Id;

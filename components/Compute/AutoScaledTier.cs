@@ -35,6 +35,10 @@ public sealed class AutoScaledTier : ComponentResource
     public AutoScaledTier(string name, AutoScaledTierArgs args, ComponentResourceOptions? options = null, string? scope = null)
         : base(Type, name, Checks.Valid(options, args.Validate(scope ?? name)))
     {
+        var subnetIds = args.SubnetIds ?? throw Wiring.Missing(nameof(args.SubnetIds));
+        var securityGroupId = args.SecurityGroupId ?? throw Wiring.Missing(nameof(args.SecurityGroupId));
+        InputList<string> targetGroupArns = args.Kind == TierKind.Worker ? []
+            : args.TargetGroupArns ?? throw Wiring.Missing(nameof(args.TargetGroupArns));
         var child = new CustomResourceOptions { Parent = this };
         var role = args.Kind == TierKind.Web ? "web" : "worker";
         var tags = new Dictionary<string, string>(args.Tags) { ["Role"] = role };
@@ -64,7 +68,7 @@ public sealed class AutoScaledTier : ComponentResource
             ImageId = ImageId(name, args),
             InstanceType = args.InstanceType,
             KeyName = args.KeyName!,
-            VpcSecurityGroupIds = { args.SecurityGroupId },
+            VpcSecurityGroupIds = { securityGroupId },
             IamInstanceProfile = new Aws.Ec2.Inputs.LaunchTemplateIamInstanceProfileArgs { Arn = profile.Arn },
             UserData = UserData.Render(role, args.UserData),
             MetadataOptions = new Aws.Ec2.Inputs.LaunchTemplateMetadataOptionsArgs
@@ -106,8 +110,8 @@ public sealed class AutoScaledTier : ComponentResource
             MinSize = args.MinSize,
             MaxSize = args.MaxSize,
             DesiredCapacity = args.DesiredCapacity,
-            VpcZoneIdentifiers = args.SubnetIds,
-            TargetGroupArns = args.TargetGroupArns ?? new InputList<string>(),
+            VpcZoneIdentifiers = subnetIds,
+            TargetGroupArns = targetGroupArns,
             HealthCheckType = args.Kind == TierKind.Web ? "ELB" : "EC2",
             HealthCheckGracePeriod = args.HealthCheckGracePeriodSeconds,
             DefaultCooldown = args.DefaultCooldownSeconds,
@@ -265,9 +269,7 @@ public sealed class AutoScaledTier : ComponentResource
         if (args.Notifications is not { } notifications)
             return null;
         var child = new CustomResourceOptions { Parent = this };
-        var topicArn = notifications.TopicArn is { } existing
-            ? Output.Create(existing)
-            : new Aws.Sns.Topic($"{name}-events", new Aws.Sns.TopicArgs
+        var topicArn = notifications.TopicArn ?? new Aws.Sns.Topic($"{name}-events", new Aws.Sns.TopicArgs
             {
                 KmsMasterKeyId = notifications.KmsKeyId!,
                 Tags = Tagging.Named(tags, $"{name}-events"),

@@ -41,8 +41,10 @@ public sealed record AutoScaledTierArgs
     ];
 
     public required TierKind Kind { get; init; }
-    public required Output<ImmutableArray<string>> SubnetIds { get; init; }
-    public required Output<string> SecurityGroupId { get; init; }
+
+    // Wiring from the network and load balancer; required to build, not part of the validated configuration.
+    public Output<ImmutableArray<string>>? SubnetIds { get; init; }
+    public Output<string>? SecurityGroupId { get; init; }
 
     /// <summary>Web: the target groups the instances join once healthy.</summary>
     public Output<ImmutableArray<string>>? TargetGroupArns { get; init; }
@@ -114,8 +116,6 @@ public sealed record AutoScaledTierArgs
         checks.Require(TerminationPolicies.Count > 0, "terminationPolicies", TerminationPolicies, "needs at least one policy");
         foreach (var policy in TerminationPolicies.Where(policy => !AllTerminationPolicies.Contains(policy)))
             checks.Add("terminationPolicies", policy, $"must be one of {string.Join(", ", AllTerminationPolicies)}");
-        if (Kind == TierKind.Web && TargetGroupArns is null)
-            checks.Add("targetGroupArns", null, "a web tier needs the load balancer's target groups");
 
         foreach (var (name, _) in UserData.Environment.Where(pair => !Regex.IsMatch(pair.Key, "^[A-Z_][A-Z0-9_]*$")))
             checks.Add($"userData.environment.{name}", name, "names must be upper-case shell variable names (A-Z, 0-9, _)");
@@ -126,9 +126,6 @@ public sealed record AutoScaledTierArgs
         ValidateSchedules(checks);
         if (Notifications is { } notifications)
         {
-            if (notifications.TopicArn is { } topic)
-                checks.Require(Regex.IsMatch(topic, @"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$"), "notifications.topicArn", topic,
-                    "must be an SNS topic ARN");
             foreach (var email in notifications.Emails.Where(email => !IsEmail(email)))
                 checks.Add("notifications.emails", email, "must be an email address such as ops@example.com");
         }

@@ -1,3 +1,5 @@
+using Pulumi;
+
 namespace Infra.Components.Compute;
 
 /// <summary>One step: the adjustment applied while the metric is between the bounds, which are relative
@@ -82,8 +84,8 @@ public sealed record ScheduleArgs(string Name, string Recurrence, string TimeZon
 
 public sealed record NotificationArgs
 {
-    /// <summary>An existing topic; a new one is created when null.</summary>
-    public string? TopicArn { get; init; }
+    /// <summary>An existing topic (e.g. another tier's); a new one is created when null.</summary>
+    public Output<string>? TopicArn { get; init; }
 
     /// <summary>A customer-managed KMS key for the new topic. Not the AWS-managed alias/aws/sns: CloudWatch
     /// alarms and Auto Scaling cannot publish to a topic encrypted with it.</summary>

@@ -33,6 +33,10 @@ public sealed class WebLoadBalancer : ComponentResource
     public WebLoadBalancer(string name, WebLoadBalancerArgs args, ComponentResourceOptions? options = null, string scope = "loadBalancer")
         : base(Type, name, Checks.Valid(options, args.Validate(scope)))
     {
+        var vpcId = args.VpcId ?? throw Wiring.Missing(nameof(args.VpcId));
+        var securityGroupId = args.SecurityGroupId ?? throw Wiring.Missing(nameof(args.SecurityGroupId));
+        var subnets = (args.Internal ? args.PrivateSubnetIds : args.PublicSubnetIds)
+            ?? throw Wiring.Missing(args.Internal ? nameof(args.PrivateSubnetIds) : nameof(args.PublicSubnetIds));
         var tags = args.Tags;
         var child = new CustomResourceOptions { Parent = this };
 
@@ -42,8 +46,8 @@ public sealed class WebLoadBalancer : ComponentResource
         {
             LoadBalancerType = "application",
             Internal = args.Internal,
-            Subnets = args.Internal ? args.PrivateSubnetIds : args.PublicSubnetIds,
-            SecurityGroups = { args.SecurityGroupId },
+            Subnets = subnets,
+            SecurityGroups = { securityGroupId },
             IdleTimeout = args.IdleTimeoutSeconds,
             EnableHttp2 = args.Http2,
             DropInvalidHeaderFields = args.DropInvalidHeaderFields,
@@ -63,7 +67,7 @@ public sealed class WebLoadBalancer : ComponentResource
             {
                 Port = target.Port,
                 Protocol = target.Protocol,
-                VpcId = args.VpcId,
+                VpcId = vpcId,
                 TargetType = "instance",
                 DeregistrationDelay = args.DeregistrationDelaySeconds,
                 SlowStart = args.SlowStartSeconds,
@@ -152,7 +156,7 @@ public sealed class WebLoadBalancer : ComponentResource
         ArnSuffix = loadBalancer.ArnSuffix;
         DnsName = loadBalancer.DnsName;
         ZoneId = loadBalancer.ZoneId;
-        SecurityGroupId = args.SecurityGroupId;
+        SecurityGroupId = securityGroupId;
         TargetGroupArns = ByPort(targetGroups, group => group.Arn);
         TargetGroupArnSuffixes = ByPort(targetGroups, group => group.ArnSuffix);
         HttpsListenerArn = httpsListenerArn is null ? Output.Create((string?)null) : httpsListenerArn.Apply(arn => (string?)arn);

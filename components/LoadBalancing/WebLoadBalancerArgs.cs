@@ -67,10 +67,11 @@ public sealed record WebLoadBalancerArgs
         "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10", "ELBSecurityPolicy-FS-1-2-Res-2019-08",
     ];
 
-    public required Output<string> VpcId { get; init; }
-    public required Output<ImmutableArray<string>> PublicSubnetIds { get; init; }
-    public required Output<ImmutableArray<string>> PrivateSubnetIds { get; init; }
-    public required Output<string> SecurityGroupId { get; init; }
+    // Wiring from the network; required to build, not part of the configuration that is validated.
+    public Output<string>? VpcId { get; init; }
+    public Output<ImmutableArray<string>>? PublicSubnetIds { get; init; }
+    public Output<ImmutableArray<string>>? PrivateSubnetIds { get; init; }
+    public Output<string>? SecurityGroupId { get; init; }
 
     public bool Internal { get; init; }
     public int IdleTimeoutSeconds { get; init; } = 60;

@@ -156,6 +156,20 @@ public sealed class Section
         return result;
     }
 
+    /// <summary>A list of objects (e.g. listeners); null when absent.</summary>
+    public IReadOnlyList<Section>? Objects(string name)
+    {
+        if (!TryGet(name, out var value))
+            return null;
+        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Object))
+            return [.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems))];
+        Problem(name, value, "must be a list of objects");
+        return null;
+    }
+
+    /// <summary>A problem found while interpreting values that each had the right type.</summary>
+    public void Report(string name, object? value, string allowed) => _problems.Add(new Problem($"{Key}.{name}", value, allowed));
+
     /// <summary>A nested object; null when absent.</summary>
     public Section? Object(string name)
     {

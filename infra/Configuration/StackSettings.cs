@@ -1,21 +1,33 @@
+using Infra.Components.Cdn;
+using Infra.Components.Compute;
+using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
 using Infra.Components.Shared;
 using Pulumi;
 
 namespace Infra.Configuration;
 
-/// <summary>The whole stack's configuration, typed and validated: every problem of every section is
-/// collected, then reported in one failure before any resource exists.</summary>
+/// <summary>The whole stack's configuration, typed and validated: every problem of every section (types,
+/// unknown keys, ranges, combinations) is collected and reported in one failure before any resource exists.</summary>
 public sealed record StackSettings(
     Environment Environment,
     string Region,
     IReadOnlyDictionary<string, string> Tags,
-    NetworkArgs Network)
+    NetworkArgs Network,
+    WebLoadBalancerArgs LoadBalancer,
+    AutoScaledTierArgs Web,
+    AutoScaledTierArgs Worker,
+    AssetDistributionArgs Assets,
+    NotificationArgs? Notifications)
 {
     public const string Namespace = "infra";
 
-    /// <summary>Config keys the stack reads under infra:.</summary>
-    public static readonly IReadOnlyList<string> Sections = ["network", "tags"];
+    /// <summary>Every key under infra: the stack reads; any other is reported as unknown.</summary>
+    public static readonly IReadOnlyList<string> Keys =
+    [
+        "tags", "network", "loadBalancer", "web", "worker", "assets", "notifications",
+        LoadBalancerConfig.CertificateBodyKey, LoadBalancerConfig.CertificatePrivateKeyKey, LoadBalancerConfig.CertificateChainKey,
+    ];
 
     public static StackSettings Load()
     {
@@ -27,22 +39,63 @@ public sealed record StackSettings(
         if (string.IsNullOrEmpty(region))
             problems.Add(new Problem("aws:region", region, "set the AWS region, e.g. pulumi config set aws:region us-east-1"));
 
-        var tagsSection = Section.Parse($"{Namespace}:tags", config.Get("tags"), problems);
-        var tags = CommonTags(Deployment.Instance.ProjectName, stack, tagsSection);
-        var network = NetworkConfig.Read(Section.Parse($"{Namespace}:network", config.Get("network"), problems), environment, tags);
+        Section Read(string key) => Section.Parse($"{Namespace}:{key}", config.Get(key), problems);
+        var tags = CommonTags(Deployment.Instance.ProjectName, stack, Read("tags"));
+        var notifications = NotificationsConfig.Read(Read("notifications"));
+        var settings = new StackSettings(
+            environment,
+            region ?? "",
+            tags,
+            NetworkConfig.Read(Read("network"), environment, tags),
+            LoadBalancerConfig.Read(Read("loadBalancer"), environment, config.Get, tags),
+            TierConfig.Read(Read("web"), TierKind.Web, environment, tags) with { Notifications = notifications },
+            TierConfig.Read(Read("worker"), TierKind.Worker, environment, tags) with { Notifications = notifications },
+            AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
+            notifications);
 
-        problems.AddRange(network.Validate($"{Namespace}:network"));
+        problems.AddRange(settings.Network.Validate($"{Namespace}:network"));
+        problems.AddRange(settings.LoadBalancer.Validate($"{Namespace}:loadBalancer"));
+        problems.AddRange(TierConfig.AsConfigProblems(settings.Web.Validate($"{Namespace}:web"), $"{Namespace}:web"));
+        problems.AddRange(TierConfig.AsConfigProblems(settings.Worker.Validate($"{Namespace}:worker"), $"{Namespace}:worker"));
+        problems.AddRange(settings.Assets.Validate($"{Namespace}:assets"));
+        problems.AddRange(settings.CrossChecks());
+        problems.AddRange(UnknownKeys());
         Checks.ThrowIfAny(problems);
-        return new StackSettings(environment, region!, tags, network);
+        return settings;
     }
 
-    /// <summary>project, stack and managed-by, plus whatever infra:tags adds (string values only).</summary>
+    /// <summary>Combinations that span sections.</summary>
+    IEnumerable<Problem> CrossChecks()
+    {
+        foreach (var (listener, index) in LoadBalancer.Listeners.Select((listener, index) => (listener, index)))
+            if (!Network.AppPorts.Contains(listener.TargetPort))
+                yield return new Problem($"{Namespace}:loadBalancer.listeners[{index}].targetPort", listener.TargetPort,
+                    $"the instances only accept the network's appPorts ({string.Join(", ", Network.AppPorts)}); add it to {Namespace}:network.appPorts");
+    }
+
+    /// <summary>A typo in a top-level key would otherwise be ignored silently.</summary>
+    static IEnumerable<Problem> UnknownKeys()
+    {
+        var raw = System.Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+        if (string.IsNullOrEmpty(raw))
+            yield break;
+        // The Pulumi CLI hands a program its config in PULUMI_CONFIG; the Config API cannot list keys.
+        var keys = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(raw)?.Keys.ToList() ?? [];
+        foreach (var key in keys.Select(key => key.Replace(":config:", ":", StringComparison.Ordinal))
+                     .Where(key => key.StartsWith($"{Namespace}:", StringComparison.Ordinal)))
+            if (!Keys.Contains(key[(Namespace.Length + 1)..]))
+                yield return new Problem(key, null, $"unknown key; known keys are {string.Join(", ", Keys.Select(k => $"{Namespace}:{k}"))}");
+    }
+
+    /// <summary>project, stack and managed-by, plus whatever infra:tags adds.</summary>
     static IReadOnlyDictionary<string, string> CommonTags(string project, string stack, Section section)
     {
-        var tags = new Dictionary<string, string>(section.AsStringMap());
-        tags["project"] = project;
-        tags["stack"] = stack;
-        tags["managed-by"] = "pulumi";
+        var tags = new Dictionary<string, string>(section.AsStringMap())
+        {
+            ["project"] = project,
+            ["stack"] = stack,
+            ["managed-by"] = "pulumi",
+        };
         return tags;
     }
 }

@@ -1,4 +1,8 @@
+using Infra.Components.Cdn;
+using Infra.Components.Compute;
+using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
+using System.Collections.Immutable;
 using Infra.Configuration;
 using Pulumi;
 
@@ -7,19 +11,55 @@ namespace Infra.Stacks;
 /// <summary>The web application, read top to bottom like the architecture.</summary>
 public static class WebStack
 {
-    /// <param name="options">Merged into every top-level component (tests use it to observe the graph).</param>
+    /// <param name="options">Merged into every top-level component (tests and the plan use it to observe the graph).</param>
     public static async Task<IDictionary<string, object?>> RunAsync(ComponentResourceOptions? options = null)
     {
+        const string ns = StackSettings.Namespace;
         var settings = StackSettings.Load();
 
-        var network = await Network.CreateAsync("network", settings.Network, options, $"{StackSettings.Namespace}:network");
+        var network = await Network.CreateAsync("network", settings.Network, options, $"{ns}:network");
+
+        var loadBalancer = new WebLoadBalancer("web-lb", settings.LoadBalancer with
+        {
+            VpcId = network.VpcId,
+            PublicSubnetIds = network.PublicSubnetIds,
+            PrivateSubnetIds = network.PrivateSubnetIds,
+            SecurityGroupId = network.LoadBalancerSecurityGroupId,
+        }, options, $"{ns}:loadBalancer");
+
+        // Built before the web tier because its host names go into the web servers' user data.
+        var assets = new AssetDistribution("assets", settings.Assets, options, $"{ns}:assets");
+
+        var web = new AutoScaledTier("web", settings.Web with
+        {
+            SubnetIds = network.PrivateSubnetIds,
+            SecurityGroupId = network.InstanceSecurityGroupId,
+            TargetGroupArns = loadBalancer.TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
+            TargetGroupArnSuffix = loadBalancer.TargetGroupArnSuffixes.Apply(suffixes => suffixes.OrderBy(pair => pair.Key).First().Value),
+            LoadBalancerArnSuffix = loadBalancer.ArnSuffix,
+            UserData = settings.Web.UserData with { AssetHost = assets.AssetHosts.Apply(hosts => string.Join(",", hosts)) },
+        }, options, $"{ns}:web");
+
+        var worker = new AutoScaledTier("worker", settings.Worker with
+        {
+            SubnetIds = network.PrivateSubnetIds,
+            SecurityGroupId = network.WorkerSecurityGroupId,
+            Notifications = settings.Notifications is { } notifications
+                ? notifications with { TopicArn = notifications.TopicArn ?? web.TopicArn.Apply(arn => arn!), Emails = [] }
+                : null,
+        }, options, $"{ns}:worker");
 
         return new Dictionary<string, object?>
         {
+            ["siteUrl"] = loadBalancer.Url,
+            ["loadBalancerDnsName"] = loadBalancer.DnsName,
+            ["assetDomain"] = assets.DomainName,
+            ["assetHosts"] = assets.AssetHosts,
+            ["assetBucket"] = assets.BucketName,
+            ["webGroupName"] = web.GroupName,
+            ["workerGroupName"] = worker.GroupName,
             ["vpcId"] = network.VpcId,
-            ["availabilityZones"] = network.AvailabilityZones,
-            ["publicSubnetIds"] = network.PublicSubnetIds,
-            ["privateSubnetIds"] = network.PrivateSubnetIds,
+            ["notificationTopicArn"] = web.TopicArn,
         };
     }
 }

@@ -252,7 +252,6 @@ public class AutoScaledTierTests
         yield return Case(a => a with { TerminationPolicies = ["Random"] }, "web.terminationPolicies = 'Random': must be one of OldestInstance");
         yield return Case(a => a with { TerminationDrainSeconds = 10 }, "web.terminationDrainSeconds = 10: must be between 30 and 7200");
         yield return Case(a => a with { MaxInstanceLifetimeSeconds = 3600 }, "web.maxInstanceLifetimeSeconds = 3600: must be 0 (off) or between 86400");
-        yield return Case(a => a with { TargetGroupArns = null }, "web.targetGroupArns = (not set): a web tier needs the load balancer's target groups");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(0, 10, 1), new(20, null, 2)] }] }, "steps must be contiguous and must not overlap");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(0, 20, 1), new(10, null, 2)] }] }, "steps must be contiguous and must not overlap");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(5, null, 1)] }] }, "for a Greater... alarm the steps must cover [0, +inf)");
@@ -275,6 +274,14 @@ public class AutoScaledTierTests
     public void Every_rule_fails_with_its_message(Func<AutoScaledTierArgs, AutoScaledTierArgs> change, string message)
     {
         Assert.That(Web(change).Validate("web").Select(p => p.ToString()), Has.Some.Contains(message));
+    }
+
+    [Test]
+    public void A_web_tier_without_target_groups_is_a_wiring_error()
+    {
+        var engine = new TestEngine();
+        var error = Assert.ThrowsAsync<RunException>(() => engine.RunAsync(() => { new AutoScaledTier("web", Web(a => a with { TargetGroupArns = null }), engine.Options()); }));
+        Assert.That(error!.Message, Does.Contain("TargetGroupArns must be wired"));
     }
 
     [Test]

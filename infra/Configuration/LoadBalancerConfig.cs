@@ -1,0 +1,131 @@
+using Infra.Components.LoadBalancing;
+
+namespace Infra.Configuration;
+
+/// <summary>infra:loadBalancer, plus the certificate from the secret keys infra:certificateBody,
+/// infra:certificatePrivateKey and infra:certificateChain (or loadBalancer.certificateArn).</summary>
+public static class LoadBalancerConfig
+{
+    public const string CertificateBodyKey = "certificateBody";
+    public const string CertificatePrivateKeyKey = "certificatePrivateKey";
+    public const string CertificateChainKey = "certificateChain";
+
+    public static WebLoadBalancerArgs Read(Section section, Environment environment, Func<string, string?> secret,
+        IReadOnlyDictionary<string, string> tags)
+    {
+        var prod = environment == Environment.Prod;
+        var defaults = new WebLoadBalancerArgs();
+        var accessLogs = section.Object("accessLogs");
+        var healthCheck = section.Object("healthCheck");
+        var stickiness = section.Object("stickiness");
+        var dns = section.Object("dns");
+        var args = new WebLoadBalancerArgs
+        {
+            Internal = section.Bool("internal", false),
+            IdleTimeoutSeconds = section.Int("idleTimeoutSeconds", defaults.IdleTimeoutSeconds),
+            Http2 = section.Bool("http2", true),
+            DropInvalidHeaderFields = section.Bool("dropInvalidHeaderFields", true),
+            DeletionProtection = section.Bool("deletionProtection", prod),
+            AccessLogs = ReadAccessLogs(accessLogs, prod),
+            Ipv6 = section.Bool("ipv6", false),
+            Listeners = ReadListeners(section) ?? (prod
+                ? [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")]
+                : [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")]),
+            RedirectHttpToHttps = section.Bool("redirectHttpToHttps", true),
+            Certificate = ReadCertificate(section.OptionalString("certificateArn"), secret),
+            SslPolicy = section.String("sslPolicy", defaults.SslPolicy),
+            HealthCheck = ReadHealthCheck(healthCheck),
+            Stickiness = ReadStickiness(stickiness, prod),
+            DeregistrationDelaySeconds = section.Int("deregistrationDelaySeconds", defaults.DeregistrationDelaySeconds),
+            SlowStartSeconds = section.Int("slowStartSeconds", 0),
+            Algorithm = section.String("algorithm", defaults.Algorithm),
+            Dns = dns is null ? null : new DnsArgs(dns.String("zoneId", ""), dns.String("domainName", "")),
+            Tags = tags,
+        };
+        dns?.RejectUnknownKeys();
+        section.RejectUnknownKeys();
+        return args;
+    }
+
+    static IReadOnlyList<ListenerArgs>? ReadListeners(Section section)
+    {
+        var items = section.Objects("listeners");
+        if (items is null)
+            return null;
+        var listeners = items.Select(item =>
+        {
+            var listener = new ListenerArgs(item.Int("port", 0), item.String("protocol", ""), item.Int("targetPort", 0), item.String("targetProtocol", "HTTP"));
+            item.RejectUnknownKeys();
+            return listener;
+        }).ToList();
+        return listeners;
+    }
+
+    static CertificateArgs? ReadCertificate(string? arn, Func<string, string?> secret)
+    {
+        var body = secret(CertificateBodyKey);
+        var key = secret(CertificatePrivateKeyKey);
+        var chain = secret(CertificateChainKey);
+        if (arn is null && body is null && key is null)
+            return null;
+        return new CertificateArgs
+        {
+            Arn = arn,
+            Body = body is null ? null : new PemSource(body, $"{StackSettings.Namespace}:{CertificateBodyKey}"),
+            PrivateKey = key is null ? null : new PemSource(key, $"{StackSettings.Namespace}:{CertificatePrivateKeyKey}"),
+            Chain = chain is null ? null : new PemSource(chain, $"{StackSettings.Namespace}:{CertificateChainKey}"),
+        };
+    }
+
+    static AccessLogArgs? ReadAccessLogs(Section? section, bool prod)
+    {
+        if (section is null)
+            return prod ? new AccessLogArgs() : null;
+        var defaults = new AccessLogArgs();
+        var enabled = section.Bool("enabled", true);
+        var args = new AccessLogArgs
+        {
+            RetentionDays = section.Int("retentionDays", defaults.RetentionDays),
+            Prefix = section.String("prefix", defaults.Prefix),
+        };
+        section.RejectUnknownKeys();
+        return enabled ? args : null;
+    }
+
+    static HealthCheckArgs ReadHealthCheck(Section? section)
+    {
+        var defaults = new HealthCheckArgs();
+        if (section is null)
+            return defaults;
+        var args = new HealthCheckArgs
+        {
+            Protocol = section.String("protocol", defaults.Protocol),
+            Port = section.String("port", defaults.Port),
+            Path = section.String("path", defaults.Path),
+            IntervalSeconds = section.Int("intervalSeconds", defaults.IntervalSeconds),
+            TimeoutSeconds = section.Int("timeoutSeconds", defaults.TimeoutSeconds),
+            HealthyThreshold = section.Int("healthyThreshold", defaults.HealthyThreshold),
+            UnhealthyThreshold = section.Int("unhealthyThreshold", defaults.UnhealthyThreshold),
+            Matcher = section.String("matcher", defaults.Matcher),
+        };
+        section.RejectUnknownKeys();
+        return args;
+    }
+
+    static StickinessArgs ReadStickiness(Section? section, bool prod)
+    {
+        var fallback = prod
+            ? new StickinessArgs { Type = "appCookie", CookieName = "JSESSIONID", DurationSeconds = 86400 }
+            : new StickinessArgs { Type = "lbCookie", DurationSeconds = 86400 };
+        if (section is null)
+            return fallback;
+        var args = new StickinessArgs
+        {
+            Type = section.String("type", fallback.Type),
+            DurationSeconds = section.Int("durationSeconds", fallback.DurationSeconds),
+            CookieName = section.OptionalString("cookieName") ?? fallback.CookieName,
+        };
+        section.RejectUnknownKeys();
+        return args;
+    }
+}
