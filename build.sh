@@ -26,16 +26,16 @@ choose_sdk() {
 
 command="${1:-test}"; shift || true
 sdk="$(choose_sdk)"
-props=(-p:PulumiSdk="$sdk" -nologo)
+props=(-p:PulumiSdk="$sdk")
 
 case "$command" in
   sdk) echo "$sdk" ;;
-  build) dotnet build Infra.sln -c Release "${props[@]}" ;;
+  build) dotnet build Infra.sln -c Release "${props[@]}" -nologo ;;
   test)
-    dotnet build Infra.sln -c Release "${props[@]}" -v q
+    dotnet build Infra.sln -c Release "${props[@]}" -nologo -v q
     log="$(mktemp)"
     set +e
-    dotnet test Infra.sln -c Release --no-build "${props[@]}" 2>&1 | tee "$log"
+    dotnet test Infra.sln -c Release --no-build "${props[@]}" -nologo 2>&1 | tee "$log"
     status=${PIPESTATUS[0]}
     set -e
     # One closing line over all test projects, in the plain 'N passed, N failed' form.
@@ -43,8 +43,8 @@ case "$command" in
          END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
     rm -f "$log"
     exit "$status" ;;
-  plan) dotnet run --project tools/Plan -c Release "${props[@]}" -- "$@" ;;
-  bench) dotnet run --project tools/Plan -c Release "${props[@]}" -- bench "$@" ;;
-  cert) dotnet run --project tools/Plan -c Release "${props[@]}" -- cert "$@" ;;
+  plan|bench|cert)
+    dotnet build tools/Plan -c Release "${props[@]}" -nologo -v q >/dev/null || dotnet build tools/Plan -c Release "${props[@]}" -nologo -v q
+    dotnet run --project tools/Plan -c Release --no-build "${props[@]}" -- "$command" "$@" ;;
   *) echo "usage: ./build.sh [test|build|plan <stack>|bench|cert <stack> --domain <name>|sdk]" >&2; exit 2 ;;
 esac

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Infra.Plan;
+
+namespace Infra.Tests.Tools;
+
+public class PlanToolTests
+{
+    static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await Cli.RunAsync(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Lines of the stand-in certificate the plan uses for the dev stack's secure keys.</summary>
+    static IEnumerable<string> SecretLines =>
+        new[] { StackFile.PlaceholderCertificate.Value.PrivateKeyPem, StackFile.PlaceholderCertificate.Value.CertificatePem }
+            .SelectMany(pem => pem.Split('\n')).Where(line => line.Length > 20 && !line.StartsWith("-----", StringComparison.Ordinal));
+
+    [TestCase("dev", "tree")]
+    [TestCase("dev", "json")]
+    [TestCase("dev", "mermaid")]
+    [TestCase("prod", "tree")]
+    [TestCase("prod", "json")]
+    [TestCase("prod", "mermaid")]
+    public async Task Every_format_renders_both_stacks_without_any_secret(string stack, string format)
+    {
+        var (code, output, error) = await Run("plan", stack, "--format", format);
+        Assert.That((code, error), Is.EqualTo((0, "")));
+        foreach (var line in SecretLines)
+            Assert.That(output, Does.Not.Contain(line));
+        var expected = format switch { "tree" => $"pulumi:pulumi:Stack infra-{stack}", "json" => "\"resources\"", _ => "flowchart LR" };
+        Assert.That(output, Does.Contain(expected));
+    }
+
+    [Test]
+    public async Task The_tree_nests_resources_shows_key_settings_outputs_and_a_summary()
+    {
+        var (_, output, _) = await Run("plan", "prod");
+        Assert.That(output, Does.Contain("├── + infra:network:Network network"));
+        Assert.That(output, Does.Contain("│   ├── + aws:ec2/subnet:Subnet network-public-us-east-1a  10.10.0.0/24  us-east-1a"));
+        Assert.That(output, Does.Contain("aws:autoscaling/group:Group web  min=2  desired=2  max=6  health=ELB  cooldown=120"));
+        Assert.That(output, Does.Contain("siteUrl: https://www.example.com"));
+        Assert.That(output, Does.Match(@"120 resources to create \(network 45, web-lb 13, assets 30, web 19, worker 13\) in \d+\.\d\d s"));
+        var escape = output.IndexOf('\u001b');
+        Assert.That(escape, Is.EqualTo(-1), escape < 0 ? "" : output.Substring(Math.Max(0, escape - 80), 120));
+    }
+
+    [Test]
+    public async Task The_json_plan_has_the_documented_shape_and_a_consistent_graph()
+    {
+        var (_, output, _) = await Run("plan", "dev", "--format", "json");
+        var root = JsonDocument.Parse(output).RootElement;
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "project", "stack", "sdk", "resources", "outputs", "diagnostics" }));
+        Assert.That((root.GetProperty("project").GetString(), root.GetProperty("stack").GetString()), Is.EqualTo(("infra", "dev")));
+        Assert.That(root.GetProperty("sdk").GetString(), Is.AnyOf("NuGet", "Offline"));
+        var resources = root.GetProperty("resources").EnumerateArray().ToList();
+        var urns = resources.Select(r => r.GetProperty("urn").GetString()).ToHashSet();
+        const string stackUrn = "urn:pulumi:dev::infra::pulumi:pulumi:Stack::infra-dev";
+        foreach (var resource in resources)
+        {
+            Assert.That(resource.EnumerateObject().Select(p => p.Name),
+                Is.EqualTo(new[] { "urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs" }));
+            Assert.That(resource.GetProperty("parent").GetString(), Is.EqualTo(stackUrn).Or.AnyOf(urns.ToArray()));
+            Assert.That(resource.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()), Is.SubsetOf(urns));
+            Assert.That(resource.GetProperty("protect").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
+            Assert.That(resource.GetProperty("inputs").ValueKind, Is.EqualTo(JsonValueKind.Object));
+        }
+
+        Assert.That(resources.Select(r => r.GetProperty("type").GetString()), Does.Contain("infra:network:Network").And.Contain("infra:cdn:AssetDistribution"));
+        var certificate = resources.Single(r => r.GetProperty("type").GetString() == "aws:iam/serverCertificate:ServerCertificate");
+        Assert.That(certificate.GetProperty("inputs").GetProperty("privateKey").GetString(), Is.EqualTo("[secret]"));
+        var nat = resources.Single(r => r.GetProperty("type").GetString() == "aws:ec2/natGateway:NatGateway");
+        Assert.That(nat.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()),
+            Has.Some.EndsWith("aws:ec2/eip:Eip::network-nat-us-east-1a").And.Some.EndsWith("InternetGateway::network-igw"));
+        Assert.That(root.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("key").GetString()),
+            Is.EquivalentTo(new[] { "infra:certificateBody", "infra:certificatePrivateKey" }));
+        Assert.That(root.GetProperty("outputs").GetProperty("vpcId").GetString(), Does.StartWith("vpc-"));
+    }
+
+    [Test]
+    public async Task An_unknown_stack_exits_1_and_names_the_stacks_there_are()
+    {
+        var (code, output, error) = await Run("plan", "staging");
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.Contain("No stack 'staging'").And.Contain("Stacks here: dev, prod"));
+    }
+
+    [Test]
+    public async Task Invalid_configuration_exits_1_with_every_message_and_nothing_else()
+    {
+        using var project = TempProject.With("bad", """
+            config:
+              aws:region: us-east-1
+              infra:network: { vpcCidr: 10.0.0.0/8, nat: Double }
+              infra:web: { minSize: 5 }
+            """);
+        var (code, output, error) = await Run("plan", "bad", "--project", project.Path);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.StartWith("Invalid configuration ("));
+        Assert.That(error, Does.Contain("infra:network.vpcCidr").And.Contain("infra:network.nat").And.Contain("infra:web.desiredCapacity"));
+        Assert.That(error, Does.Not.Contain("   at "));
+    }
+
+    [Test]
+    public async Task A_broken_stack_file_exits_1()
+    {
+        using var project = TempProject.With("broken", "config: [unclosed");
+        var (code, _, error) = await Run("plan", "broken", "--project", project.Path);
+        Assert.That(code, Is.EqualTo(1));
+        Assert.That(error, Does.StartWith("Pulumi.yaml or Pulumi.broken.yaml cannot be read"));
+    }
+
+    [Test]
+    public async Task An_internal_failure_exits_2_with_one_line_and_the_trace_only_when_verbose()
+    {
+        var target = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing", "plan.json");
+        var (code, _, error) = await Run("plan", "dev", "--out", target);
+        Assert.That(code, Is.EqualTo(2));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error, Does.StartWith("internal error: "));
+        var (verboseCode, _, verboseError) = await Run("plan", "dev", "--out", target, "--verbose");
+        Assert.That(verboseCode, Is.EqualTo(2));
+        Assert.That(verboseError, Does.Contain("   at "));
+    }
+
+    [Test]
+    public async Task The_cert_helper_writes_a_valid_pair_and_prints_the_secret_config_commands()
+    {
+        using var project = TempProject.With("dev", "config: {}");
+        var (code, output, _) = await Run("cert", "dev", "--domain", "dev.example.com", "--project", project.Path);
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("pulumi config set --stack dev --secret infra:certificatePrivateKey -- \"$(cat .certs/dev/private-key.pem)\""));
+        var folder = Path.Combine(project.Path, ".certs", "dev");
+        if (!OperatingSystem.IsWindows())
+            Assert.That(File.GetUnixFileMode(Path.Combine(folder, "private-key.pem")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+        var args = new Infra.Components.LoadBalancing.CertificateArgs
+        {
+            Body = new(File.ReadAllText(Path.Combine(folder, "certificate.pem")), "infra:certificateBody"),
+            PrivateKey = new(File.ReadAllText(Path.Combine(folder, "private-key.pem")), "infra:certificatePrivateKey"),
+        };
+        Assert.That(new Infra.Components.LoadBalancing.WebLoadBalancerArgs { Certificate = args }.Validate(), Is.Empty);
+    }
+
+    /// <summary>A throwaway project folder: Pulumi.yaml plus one stack file.</summary>
+    sealed class TempProject : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("plan-").FullName;
+
+        public static TempProject With(string stack, string yaml)
+        {
+            var project = new TempProject();
+            File.WriteAllText(System.IO.Path.Combine(project.Path, "Pulumi.yaml"), "name: infra\nruntime: dotnet\n");
+            File.WriteAllText(System.IO.Path.Combine(project.Path, $"Pulumi.{stack}.yaml"), yaml);
+            return project;
+        }
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+}

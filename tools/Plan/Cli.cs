@@ -1,0 +1,140 @@
+using System.CommandLine;
+using Infra.Configuration;
+using Pulumi;
+using Spectre.Console;
+
+namespace Infra.Plan;
+
+/// <summary>plan | bench | cert. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
+public static class Cli
+{
+    public const int Ok = 0, ConfigurationError = 1, InternalError = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, bool interactive = false)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "Show the stack trace of an internal failure." };
+
+        var stack = new Argument<string>("stack") { Description = "The stack: any name with a Pulumi.<stack>.yaml file." };
+        var format = new Option<string>("--format") { Description = "tree (default), json or mermaid.", DefaultValueFactory = _ => "tree" };
+        format.AcceptOnlyFromAmong("tree", "json", "mermaid");
+        var outFile = new Option<FileInfo?>("--out") { Description = "Write the plan to this file instead of the terminal." };
+        var project = new Option<DirectoryInfo?>("--project") { Description = "The folder of Pulumi.yaml (default: found from the current folder up)." };
+        var plan = new Command("plan", "Show what a stack will create, without an AWS account or the Pulumi CLI.") { stack, format, outFile, project, verbose };
+        plan.SetAction((result, _) => Guard(result.GetValue(verbose), error, () =>
+            PlanAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(stack)!, result.GetValue(format)!,
+                result.GetValue(outFile), output, error, interactive)));
+
+        var bench = new Command("bench", "Time cold and warm plans of every stack, a 1,000-file upload and the test suite.") { verbose };
+        bench.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Bench.RunAsync(ProjectDirectory(), output)));
+
+        var certStack = new Argument<string>("stack") { Description = "The stack the certificate is for." };
+        var domain = new Option<string>("--domain") { Description = "The host name the certificate covers.", Required = true };
+        var days = new Option<int>("--days") { Description = "Days until it expires.", DefaultValueFactory = _ => 365 };
+        var cert = new Command("cert", "Create a self-signed certificate and key for a dev stack and print the pulumi config commands.")
+            { certStack, domain, days, project, verbose };
+        cert.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Task.FromResult(CertCommand.Run(
+            result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(certStack)!, result.GetValue(domain)!, result.GetValue(days), output))));
+
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, bench, cert };
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+                await error.WriteLineAsync(parseError.Message);
+            return ConfigurationError;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
+        bool interactive)
+    {
+        if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
+        {
+            var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
+            await error.WriteLineAsync($"No stack '{stack}': there is no Pulumi.{stack}.yaml. Stacks here: {string.Join(", ", stacks.Order())}.");
+            return ConfigurationError;
+        }
+
+        PlanDocument document;
+        try
+        {
+            document = interactive && format == "tree" && outFile is null
+                ? await AnsiConsole.Status().StartAsync($"Planning {stack}...", _ => PlanRunner.RunAsync(project, stack))
+                : await PlanRunner.RunAsync(project, stack);
+        }
+        catch (Exception exception) when (exception is YamlDotNet.Core.YamlException or InvalidDataException or FileNotFoundException)
+        {
+            await error.WriteLineAsync($"Pulumi.yaml or Pulumi.{stack}.yaml cannot be read: {exception.Message}");
+            return ConfigurationError;
+        }
+        catch (Exception exception) when (ConfigurationMessages(exception) is { } messages)
+        {
+            foreach (var message in messages)
+                await error.WriteLineAsync(message);
+            return ConfigurationError;
+        }
+
+        var writer = outFile is null ? output : new StringWriter();
+        switch (format)
+        {
+            case "json":
+                await writer.WriteAsync(JsonPlan.Render(document));
+                break;
+            case "mermaid":
+                await writer.WriteAsync(MermaidPlan.Render(document));
+                break;
+            default:
+                var terminal = interactive && outFile is null;
+                var console = AnsiConsole.Create(new AnsiConsoleSettings
+                {
+                    Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+                    ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                    Out = new AnsiConsoleOutput(writer),
+                    Interactive = InteractionSupport.No,
+                });
+                if (!terminal)
+                    console.Profile.Width = 200;
+                TreePlan.Render(document, console);
+                break;
+        }
+
+        if (outFile is not null)
+        {
+            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+            await output.WriteLineAsync($"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)}).");
+        }
+
+        return Ok;
+    }
+
+    /// <summary>The messages of a run that failed because of the stack's configuration; null for anything else.</summary>
+    static IReadOnlyList<string>? ConfigurationMessages(Exception exception)
+    {
+        var errors = exception is AggregateException aggregate ? aggregate.InnerExceptions : [exception];
+        return errors.All(error => error is RunException && !error.Message.StartsWith("Running program", StringComparison.Ordinal))
+            ? [.. errors.Select(error => error.Message)]
+            : null;
+    }
+
+    static async Task<int> Guard(bool verbose, TextWriter error, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception exception)
+        {
+            var inner = exception is AggregateException { InnerExceptions.Count: > 0 } aggregate ? aggregate.InnerExceptions[0] : exception;
+            await error.WriteLineAsync(verbose ? exception.ToString() : $"internal error: {FirstLine(inner.Message)} (run with --verbose for details)");
+            return InternalError;
+        }
+    }
+
+    static string FirstLine(string text) =>
+        text.Split('\n').Select(line => line.Trim()).FirstOrDefault(line => line.Length > 0 && !line.StartsWith("Running program", StringComparison.Ordinal)) ?? text;
+
+    public static string ProjectDirectory() => Path.GetDirectoryName(ProjectPaths.Resolve("Pulumi.yaml"))!;
+}

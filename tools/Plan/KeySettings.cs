@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Infra.Plan;
+
+/// <summary>The few settings worth seeing for each resource type in the tree.</summary>
+internal static class KeySettings
+{
+    public static string Describe(PlannedResource resource)
+    {
+        var inputs = resource.Inputs;
+        string? Get(params string[] path)
+        {
+            JsonNode? node = inputs;
+            foreach (var part in path)
+                node = node is JsonObject map ? map[part] : node is JsonArray { Count: > 0 } list && part == "0" ? list[0] : null;
+            return node switch
+            {
+                null => null,
+                JsonArray list => string.Join(",", list.Select(item => item?.ToString())),
+                JsonValue value when value.TryGetValue<double>(out var number) => number.ToString(CultureInfo.InvariantCulture),
+                _ => node.ToString(),
+            };
+        }
+
+        string Join(params (string Label, string? Value)[] parts) =>
+            string.Join("  ", parts.Where(part => !string.IsNullOrEmpty(part.Value)).Select(part => part.Label.Length == 0 ? part.Value : $"{part.Label}={part.Value}"));
+
+        return resource.Type switch
+        {
+            "aws:ec2/vpc:Vpc" => Join(("", Get("cidrBlock")), ("ipv6", Get("assignGeneratedIpv6CidrBlock"))),
+            "aws:ec2/subnet:Subnet" => Join(("", Get("cidrBlock")), ("", Get("availabilityZone"))),
+            "aws:ec2/route:Route" => Join(("", Get("destinationCidrBlock") ?? Get("destinationIpv6CidrBlock")),
+                ("via", Get("natGatewayId") ?? Get("gatewayId") ?? Get("egressOnlyGatewayId"))),
+            "aws:ec2/natGateway:NatGateway" => Join(("subnet", Get("subnetId"))),
+            "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" =>
+                Join(("", Get("ipProtocol")), ("port", Get("fromPort")), ("", Get("cidrIpv4") ?? Get("cidrIpv6") ?? Get("referencedSecurityGroupId"))),
+            "aws:lb/loadBalancer:LoadBalancer" => Join(("internal", Get("internal")), ("idle", Get("idleTimeout")),
+                ("deletionProtection", Get("enableDeletionProtection")), ("logs", Get("accessLogs", "bucket"))),
+            "aws:lb/listener:Listener" => Join(("", $"{Get("protocol")}:{Get("port")}"), ("", Get("defaultActions", "0", "type")),
+                ("ssl", Get("sslPolicy"))),
+            "aws:lb/targetGroup:TargetGroup" => Join(("", $"{Get("protocol")}:{Get("port")}"),
+                ("health", $"{Get("healthCheck", "path")} every {Get("healthCheck", "interval")}s {Get("healthCheck", "healthyThreshold")}/{Get("healthCheck", "unhealthyThreshold")}"),
+                ("sticky", Get("stickiness", "enabled") == "true" ? Get("stickiness", "type") : "off"), ("draining", Get("deregistrationDelay"))),
+            "aws:ec2/launchTemplate:LaunchTemplate" => Join(("", Get("instanceType")), ("imds", Get("metadataOptions", "httpTokens")),
+                ("root", $"{Get("blockDeviceMappings", "0", "ebs", "volumeSize")}GB {Get("blockDeviceMappings", "0", "ebs", "volumeType")} encrypted={Get("blockDeviceMappings", "0", "ebs", "encrypted")}")),
+            "aws:autoscaling/group:Group" => Join(("min", Get("minSize")), ("desired", Get("desiredCapacity")), ("max", Get("maxSize")),
+                ("health", Get("healthCheckType")), ("cooldown", Get("defaultCooldown"))),
+            "aws:autoscaling/policy:Policy" => Join(("", Get("adjustmentType")),
+                ("step", Get("stepAdjustments", "0", "scalingAdjustment"))),
+            "aws:autoscaling/schedule:Schedule" => Join(("", Get("recurrence")), ("", Get("timeZone")),
+                ("", $"{Get("minSize")}/{Get("desiredCapacity")}/{Get("maxSize")}")),
+            "aws:cloudwatch/metricAlarm:MetricAlarm" => Join(("", $"{Get("namespace")}/{Get("metricName")}"), ("", Get("comparisonOperator")),
+                ("threshold", Get("threshold")), ("period", Get("period")), ("x", Get("evaluationPeriods"))),
+            "aws:cloudfront/distribution:Distribution" => Join(("", Get("priceClass")), ("aliases", Get("aliases")),
+                ("tls", Get("viewerCertificate", "minimumProtocolVersion"))),
+            "aws:s3/bucketObjectv2:BucketObjectv2" => Join(("", Get("contentType")), ("", Get("cacheControl"))),
+            "aws:route53/record:Record" => Join(("", Get("type")), ("", Get("name"))),
+            "aws:acm/certificate:Certificate" => Join(("", Get("domainName")), ("", Get("validationMethod"))),
+            "pulumi:providers:aws" => Join(("region", Get("region"))),
+            _ => "",
+        };
+    }
+}

@@ -1,0 +1,3 @@
+using Infra.Plan;
+
+return await Cli.RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Infra.Plan;
+
+internal static class JsonPlan
+{
+    static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The documented shape: {project, stack, sdk, resources[], outputs, diagnostics[]}.</summary>
+    public static string Render(PlanDocument plan)
+    {
+        var document = new JsonObject
+        {
+            ["project"] = plan.Project,
+            ["stack"] = plan.Stack,
+            ["sdk"] = plan.Sdk,
+            ["resources"] = new JsonArray([.. plan.Resources.Select(resource => (JsonNode)new JsonObject
+            {
+                ["urn"] = resource.Urn,
+                ["type"] = resource.Type,
+                ["name"] = resource.Name,
+                ["parent"] = resource.Parent,
+                ["provider"] = resource.Provider,
+                ["dependsOn"] = new JsonArray([.. resource.DependsOn.Select(urn => (JsonNode)urn)]),
+                ["protect"] = resource.Protect,
+                ["inputs"] = resource.Inputs.DeepClone(),
+            })]),
+            ["outputs"] = plan.Outputs.DeepClone(),
+            ["diagnostics"] = new JsonArray([.. plan.Diagnostics.Select(diagnostic => (JsonNode)new JsonObject
+            {
+                ["severity"] = diagnostic.Severity,
+                ["key"] = diagnostic.Key,
+                ["message"] = diagnostic.Message,
+            })]),
+        };
+        return document.ToJsonString(Indented) + "\n";
+    }
+}
+
+internal static class TreePlan
+{
+    /// <summary>Resources nested by parent like `pulumi preview`, then outputs, then a one-line summary.</summary>
+    public static void Render(PlanDocument plan, IAnsiConsole console)
+    {
+        var tree = new Tree(new Markup($"[bold]pulumi:pulumi:Stack[/] {Markup.Escape($"{plan.Project}-{plan.Stack}")}"));
+        AddChildren(plan, plan.StackUrn, tree);
+        console.Write(tree);
+        console.WriteLine();
+        console.MarkupLine("[bold]Outputs:[/]");
+        foreach (var (name, value) in plan.Outputs)
+            console.MarkupLine($"    {Markup.Escape(name)}: [green]{Markup.Escape(Text(value))}[/]");
+        console.WriteLine();
+        foreach (var diagnostic in plan.Diagnostics)
+            console.MarkupLine($"[grey]{Markup.Escape($"{diagnostic.Severity}: {diagnostic.Key}: {diagnostic.Message}")}[/]");
+        console.MarkupLine(Markup.Escape(Summary(plan)));
+    }
+
+    public static string Summary(PlanDocument plan)
+    {
+        var perComponent = plan.ChildrenOf(plan.StackUrn)
+            .Select(component => $"{component.Name} {1 + Descendants(plan, component.Urn)}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{plan.Resources.Count} resources to create ({string.Join(", ", perComponent)}) in {plan.Elapsed.TotalSeconds:0.00} s");
+    }
+
+    static int Descendants(PlanDocument plan, string urn) =>
+        plan.ChildrenOf(urn).Sum(child => 1 + Descendants(plan, child.Urn));
+
+    static void AddChildren(PlanDocument plan, string parentUrn, IHasTreeNodes node)
+    {
+        foreach (var resource in plan.ChildrenOf(parentUrn))
+        {
+            var settings = KeySettings.Describe(resource);
+            var label = $"[green]+[/] [bold]{Markup.Escape(resource.Type)}[/] {Markup.Escape(resource.Name)}"
+                + (settings.Length > 0 ? $"  [grey]{Markup.Escape(settings)}[/]" : "")
+                + (resource.Protect ? " [yellow](protected)[/]" : "");
+            AddChildren(plan, resource.Urn, node.AddNode(new Markup(label)));
+        }
+    }
+
+    static string Text(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonValue scalar when scalar.TryGetValue<string>(out var text) => text,
+        _ => value.ToJsonString(),
+    };
+}
+
+internal static class MermaidPlan
+{
+    /// <summary>The architecture: components as subgraphs, traffic from the internet through the load balancer
+    /// to the instances, assets through CloudFront from S3.</summary>
+    public static string Render(PlanDocument plan)
+    {
+        var text = new StringBuilder("flowchart LR\n");
+        text.Append("    internet((Internet))\n");
+        string Id(string name) => new string([.. name.Select(c => char.IsLetterOrDigit(c) ? c : '_')]);
+        PlannedResource? First(string urn, string type) => Flatten(plan, urn).FirstOrDefault(resource => resource.Type == type);
+        string Count(string urn, string type, string label)
+        {
+            var count = Flatten(plan, urn).Count(resource => resource.Type == type);
+            return count == 0 ? "" : $"{count} {label}";
+        }
+
+        var edges = new List<string>();
+        foreach (var component in plan.ChildrenOf(plan.StackUrn))
+        {
+            var id = Id(component.Name);
+            text.Append($"    subgraph {id}[\"{component.Name} ({component.Type})\"]\n");
+            switch (component.Type)
+            {
+                case "infra:network:Network":
+                    var vpc = First(component.Urn, "aws:ec2/vpc:Vpc");
+                    text.Append($"        {id}_vpc[\"VPC {vpc?.Inputs["cidrBlock"]}<br/>{Count(component.Urn, "aws:ec2/subnet:Subnet", "subnets")}, {Count(component.Urn, "aws:ec2/natGateway:NatGateway", "NAT gateways")}\"]\n");
+                    break;
+                case "infra:loadbalancing:WebLoadBalancer":
+                    var listeners = Flatten(plan, component.Urn).Where(r => r.Type == "aws:lb/listener:Listener")
+                        .Select(r => $"{r.Inputs["protocol"]}:{r.Inputs["port"]}");
+                    text.Append($"        {id}_alb[\"Application Load Balancer<br/>{string.Join(" ", listeners)}\"]\n");
+                    text.Append($"        {id}_tg[\"{Count(component.Urn, "aws:lb/targetGroup:TargetGroup", "target groups")}\"]\n");
+                    edges.Add($"    internet -->|HTTP/HTTPS| {id}_alb");
+                    edges.Add($"    {id}_alb --> {id}_tg");
+                    break;
+                case "infra:compute:AutoScaledTier":
+                    var group = First(component.Urn, "aws:autoscaling/group:Group");
+                    var template = First(component.Urn, "aws:ec2/launchTemplate:LaunchTemplate");
+                    text.Append($"        {id}_asg[\"{component.Name} instances<br/>{template?.Inputs["instanceType"]} x {group?.Inputs["minSize"]}-{group?.Inputs["maxSize"]}\"]\n");
+                    text.Append($"        {id}_alarms[\"{Count(component.Urn, "aws:cloudwatch/metricAlarm:MetricAlarm", "alarms")}\"]\n");
+                    edges.Add($"    {id}_alarms -.->|scale| {id}_asg");
+                    edges.AddRange(plan.ChildrenOf(plan.StackUrn).Where(c => c.Type == "infra:network:Network")
+                        .Select(network => $"    {id}_asg -.-|private subnets| {Id(network.Name)}_vpc"));
+                    if (group?.Inputs["healthCheckType"]?.ToString() == "ELB")
+                        edges.AddRange(plan.ChildrenOf(plan.StackUrn).Where(c => c.Type == "infra:loadbalancing:WebLoadBalancer")
+                            .Select(lb => $"    {Id(lb.Name)}_tg -->|forward| {id}_asg"));
+                    break;
+                case "infra:cdn:AssetDistribution":
+                    var distribution = First(component.Urn, "aws:cloudfront/distribution:Distribution");
+                    text.Append($"        {id}_cdn[\"CloudFront {distribution?.Inputs["priceClass"]}\"]\n");
+                    text.Append($"        {id}_s3[(\"private S3 bucket<br/>{Count(component.Urn, "aws:s3/bucketObjectv2:BucketObjectv2", "objects")}\")]\n");
+                    edges.Add($"    internet -->|assets| {id}_cdn");
+                    edges.Add($"    {id}_cdn -->|origin access control| {id}_s3");
+                    break;
+            }
+
+            text.Append("    end\n");
+        }
+
+        foreach (var edge in edges)
+            text.Append(edge).Append('\n');
+        return text.ToString();
+    }
+
+    static IEnumerable<PlannedResource> Flatten(PlanDocument plan, string urn) =>
+        plan.ChildrenOf(urn).SelectMany(child => Flatten(plan, child.Urn).Prepend(child));
+}
