@@ -116,29 +116,23 @@ public sealed class AssetDistribution : ComponentResource
             Tags = Tagging.Named(tags, name),
         }, child);
 
-        new Aws.S3.BucketPolicy($"{name}-bucket", new Aws.S3.BucketPolicyArgs
+        store.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
         {
-            Bucket = bucket.Id,
-            Policy = Policies.Document(this,
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            Sid = "AllowThisDistributionToRead",
+            Actions = { "s3:GetObject" },
+            Resources = { Output.Format($"{bucket.Arn}/*") },
+            Principals =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudfront.amazonaws.com" } },
+            },
+            Conditions =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
                 {
-                    Sid = "AllowThisDistributionToRead",
-                    Actions = { "s3:GetObject" },
-                    Resources = { Output.Format($"{bucket.Arn}/*") },
-                    Principals =
-                    {
-                        new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudfront.amazonaws.com" } },
-                    },
-                    Conditions =
-                    {
-                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
-                        {
-                            Test = "StringEquals", Variable = "AWS:SourceArn", Values = { distribution.Arn },
-                        },
-                    },
+                    Test = "StringEquals", Variable = "AWS:SourceArn", Values = { distribution.Arn },
                 },
-                PrivateBucket.DenyInsecureTransport(bucket)),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { store.PublicAccessBlock } });
+            },
+        });
 
         if (args.Hosts is { HostedZoneId: { } zone, CreateRecords: true })
             foreach (var host in hosts)

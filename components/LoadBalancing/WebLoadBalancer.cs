@@ -98,7 +98,7 @@ public sealed class WebLoadBalancer : ComponentResource
                 PrivateKey = Output.CreateSecret(key.Pem),
                 CertificateChain = args.Certificate.Chain is { } chain ? Output.CreateSecret(chain.Pem) : null!,
                 Tags = Tagging.Named(tags, name),
-            }, new CustomResourceOptions { Parent = this, DeleteBeforeReplace = false }).Arn,
+            }, child).Arn,
             _ => null,
         };
 
@@ -195,25 +195,19 @@ public sealed class WebLoadBalancer : ComponentResource
         var region = Aws.GetRegion.Invoke(null, invoke).Apply(result => result.Region);
         var account = Aws.GetCallerIdentity.Invoke(null, invoke).Apply(result => result.AccountId);
         var principal = region.Apply(ElbLogDelivery.PrincipalFor);
-        var policy = new Aws.S3.BucketPolicy($"{name}-logs", new Aws.S3.BucketPolicyArgs
+        var policy = store.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
         {
-            Bucket = store.Bucket.Id,
-            Policy = Policies.Document(this,
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            Sid = "AllowElbLogDelivery",
+            Actions = { "s3:PutObject" },
+            Resources = { Output.Format($"{store.Bucket.Arn}/{logs.Prefix}/AWSLogs/{account}/*") },
+            Principals =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
                 {
-                    Sid = "AllowElbLogDelivery",
-                    Actions = { "s3:PutObject" },
-                    Resources = { Output.Format($"{store.Bucket.Arn}/{logs.Prefix}/AWSLogs/{account}/*") },
-                    Principals =
-                    {
-                        new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
-                        {
-                            Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
-                        },
-                    },
+                    Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
                 },
-                PrivateBucket.DenyInsecureTransport(store.Bucket)),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { store.PublicAccessBlock } });
+            },
+        });
         return (store.Bucket, new InputList<Resource> { policy, store.Ownership });
     }
 }

@@ -65,7 +65,7 @@ public sealed class Network : ComponentResource
         }, child);
 
         var ipv6Index = 0;
-        Aws.Ec2.Subnet Subnet(string tier, int zone, Cidr block, bool isPublic) =>
+        Aws.Ec2.Subnet Subnet(string tier, int zone, Cidr block) =>
             new($"{name}-{tier}-{zones[zone]}", new Aws.Ec2.SubnetArgs
             {
                 VpcId = vpc.Id,
@@ -77,11 +77,11 @@ public sealed class Network : ComponentResource
                 Tags = new Dictionary<string, string>(Tagging.Named(tags, $"{name}-{tier}-{zones[zone]}")) { ["Tier"] = tier },
             }, child);
 
-        var publicSubnets = zones.Select((_, i) => Subnet("public", i, blocks[i], true)).ToList();
-        var privateSubnets = zones.Select((_, i) => Subnet("private", i, blocks[zones.Count + i], false)).ToList();
+        var publicSubnets = zones.Select((_, i) => Subnet("public", i, blocks[i])).ToList();
+        var privateSubnets = zones.Select((_, i) => Subnet("private", i, blocks[zones.Count + i])).ToList();
         var isolatedSubnets = args.IsolatedSubnetPrefix is null
             ? []
-            : zones.Select((_, i) => Subnet("isolated", i, blocks[2 * zones.Count + i], false)).ToList();
+            : zones.Select((_, i) => Subnet("isolated", i, blocks[2 * zones.Count + i])).ToList();
 
         var internetGateway = new Aws.Ec2.InternetGateway($"{name}-igw", new Aws.Ec2.InternetGatewayArgs
         {

@@ -38,9 +38,9 @@ internal sealed class SecurityGroups
         foreach (var (cidr, index) in args.AdminCidrs.Select((cidr, index) => (cidr, index)))
             Ingress($"instances-ssh-{index}", Instances, 22, cidr: cidr, description: "SSH from an admin range");
 
-        foreach (var group in new[] { (Instances, "instances"), (Workers, "workers") })
+        foreach (var (group, role) in new[] { (Instances, "instances"), (Workers, "workers") })
             foreach (var destination in internet)
-                Egress($"{group.Item2}-out-{(destination.Contains(':') ? "ipv6" : "ipv4")}", group.Item1, "-1", null,
+                Egress($"{role}-out-{(destination.Contains(':') ? "ipv6" : "ipv4")}", group, "-1", null,
                     cidr: destination, description: "Out to anywhere (through NAT from private subnets)");
 
         void Ingress(string ruleName, Aws.Ec2.SecurityGroup group, int port, string? cidr = null, Input<string>? source = null,

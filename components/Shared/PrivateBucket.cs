@@ -114,14 +114,27 @@ internal sealed class PrivateBucket
             Rules = rules,
         }, child);
         Ownership = ownership;
+        _name = name;
+        _parent = parent;
     }
+
+    readonly string _name;
+    readonly Resource _parent;
 
     public Aws.S3.Bucket Bucket { get; }
     public Aws.S3.BucketPublicAccessBlock PublicAccessBlock { get; }
     public Aws.S3.BucketOwnershipControls Ownership { get; }
 
-    /// <summary>Denies every request that does not use TLS.</summary>
-    public static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(Aws.S3.Bucket bucket) => new()
+    /// <summary>The bucket's policy: the one grant its user needs, and a denial of every request without TLS.
+    /// Applied after the public-access block so that S3 judges it with the block in place.</summary>
+    public Aws.S3.BucketPolicy Allow(Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs grant) =>
+        new(_name, new Aws.S3.BucketPolicyArgs
+        {
+            Bucket = Bucket.Id,
+            Policy = Policies.Document(_parent, grant, DenyInsecureTransport(Bucket)),
+        }, new CustomResourceOptions { Parent = _parent, DependsOn = { PublicAccessBlock } });
+
+    static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(Aws.S3.Bucket bucket) => new()
     {
         Sid = "DenyInsecureTransport",
         Effect = "Deny",

@@ -67,6 +67,8 @@ public sealed record StackSettings(
     /// <summary>Combinations that span sections.</summary>
     IEnumerable<Problem> CrossChecks()
     {
+        if (LoadBalancer.Ipv6 && !Network.Ipv6)
+            yield return new Problem($"{Namespace}:loadBalancer.ipv6", true, $"a dual-stack balancer needs IPv6 subnets: set {Namespace}:network.ipv6 to true");
         foreach (var (listener, index) in LoadBalancer.Listeners.Select((listener, index) => (listener, index)))
             if (!Network.AppPorts.Contains(listener.TargetPort))
                 yield return new Problem($"{Namespace}:loadBalancer.listeners[{index}].targetPort", listener.TargetPort,

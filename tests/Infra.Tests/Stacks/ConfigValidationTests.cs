@@ -19,6 +19,7 @@ public class ConfigValidationTests
         yield return Case("infra:loadBalancer", """{"stickiness":{"type":"appCookie"}}""", "infra:loadBalancer.stickiness.cookieName = (not set): appCookie needs the application's cookie name");
         yield return Case("infra:loadBalancer", """{"listeners":[{"port":80,"protocol":"HTTP","targetPort":9000,"targetProtocol":"HTTP"}],"redirectHttpToHttps":false}""",
             "infra:loadBalancer.listeners[0].targetPort = 9000: the instances only accept the network's appPorts (8080, 8443)");
+        yield return Case("infra:loadBalancer", """{"ipv6":true}""", "infra:loadBalancer.ipv6 = True: a dual-stack balancer needs IPv6 subnets");
         yield return Case("infra:web", """{"minSize":3,"maxSize":2}""", "infra:web.desiredCapacity = 3: must satisfy minSize (3) <= desiredCapacity <= maxSize (2)");
         yield return Case("infra:web", """{"alarms":{"periodSeconds":60}}""", "infra:web.alarms.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring");
         yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * MON-FRI","timeZone":"America/New_York","minSize":1,"maxSize":9,"desiredCapacity":5}]}""",
