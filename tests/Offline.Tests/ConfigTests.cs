@@ -38,6 +38,22 @@ public class ConfigTests
     }
 
     [Test]
+    public async Task Objects_can_be_read_with_serializer_options_and_as_secrets()
+    {
+        Point? point = null;
+        Output<Point>? secret = null;
+        await Run("""{"proj:point":"{\"x\":1,\"y\":2}"}""", config =>
+        {
+            point = config.RequireObject<Point>("point", new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+            secret = config.GetSecretObject<Point>("point", new System.Text.Json.JsonSerializerOptions { PropertyNameCaseInsensitive = true });
+        });
+        Assert.That(point, Is.EqualTo(new Point(1, 2)));
+        Assert.That(await Output.IsSecretAsync(secret!), Is.True);
+    }
+
+    public sealed record Point(int X, int Y);
+
+    [Test]
     public void A_missing_required_key_names_project_and_key()
     {
         var error = Assert.ThrowsAsync<RunException>(() => Run("{}", config => config.Require("size")));

@@ -209,9 +209,55 @@ public class EngineTests
         var mocks = new EchoMocks();
         await Deployment.TestAsync(mocks.Mock.Object, EchoMocks.Deploy, () =>
         {
-            new Widget("w", new WidgetArgs { Size = 1, Label = Output.Create("x") });
+            new Widget("w", new WidgetArgs { Size = 1, Source = new FileAsset("public/index.html") });
         });
-        Assert.That(mocks.Resources.Single().Inputs["label"], Is.EqualTo("x"));
+        Assert.That(mocks.Resources.Single().Inputs["source"], Is.InstanceOf<FileAsset>());
+    }
+
+    [Test]
+    public async Task Component_outputs_reach_the_mock_by_their_output_names()
+    {
+        var mocks = new EchoMocks();
+        MockRegisterResourceOutputsRequest? request = null;
+        mocks.Mock.Setup(m => m.RegisterResourceOutputs(Moq.It.Is<MockRegisterResourceOutputsRequest>(r => r.Urn.EndsWith("::g"))))
+            .Callback((MockRegisterResourceOutputsRequest r) => request = r).Returns(Task.CompletedTask);
+        await Deployment.TestAsync(mocks.Mock.Object, EchoMocks.Deploy, () => { new Group("g"); });
+        Assert.That(request!.Urn, Is.EqualTo("urn:pulumi:dev::proj::test:index:Group::g"));
+        Assert.That(request.Outputs.Keys, Is.EqualTo(new[] { "child" }));
+    }
+
+    [Test]
+    public void A_component_given_both_provider_and_providers_is_refused()
+    {
+        var error = Assert.ThrowsAsync<RunException>(() => Deployment.TestAsync(new EchoMocks().Mock.Object, EchoMocks.Deploy, () =>
+        {
+            var provider = new ProviderResource("test", "p", ResourceArgs.Empty);
+            new Group("g", new ComponentResourceOptions { Provider = provider, Providers = { provider } });
+        }));
+        Assert.That(error!.Message, Does.Contain("Do not supply both 'provider' and 'providers'"));
+    }
+
+    [Test]
+    public async Task The_dry_run_flag_follows_the_preview_option_and_preview_is_the_default()
+    {
+        var seen = new List<bool>();
+        foreach (var options in new[] { EchoMocks.Deploy, EchoMocks.Preview, new TestOptions() })
+            await Deployment.TestAsync(new EchoMocks().Mock.Object, options, () => seen.Add(Deployment.Instance.IsDryRun));
+        Assert.That(seen, Is.EqualTo(new[] { false, true, true }));
+    }
+
+    [Test]
+    public async Task Explicit_dependencies_and_map_indexers_are_honoured()
+    {
+        var mocks = new EchoMocks();
+        await Deployment.TestAsync(mocks.Mock.Object, EchoMocks.Deploy, () =>
+        {
+            var first = new Widget("first", new WidgetArgs { Size = 1 });
+            var tags = new InputMap<string> { { "a", "1" } };
+            tags["a"] = "2";
+            new Widget("second", new WidgetArgs { Size = 2, Tags = tags }, new CustomResourceOptions { DependsOn = { first } });
+        });
+        Assert.That(mocks.Resources.Single(r => r.Name == "second").Inputs["tags"], Is.EqualTo(ImmutableDictionary<string, object>.Empty.Add("a", "2")));
     }
 
     [Test]

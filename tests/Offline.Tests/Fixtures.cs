@@ -63,6 +63,9 @@ public sealed class WidgetArgs : ResourceArgs
 
     [Input("policy")]
     public InputUnion<string, ShapeArgs>? Policy { get; set; }
+
+    [Input("source")]
+    public Input<AssetOrArchive>? Source { get; set; }
 }
 
 public sealed class ShapeArgs : ResourceArgs
