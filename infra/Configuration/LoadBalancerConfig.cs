@@ -77,20 +77,12 @@ public static class LoadBalancerConfig
         };
     }
 
-    static AccessLogArgs? ReadAccessLogs(Section? section, bool prod)
-    {
-        if (section is null)
-            return prod ? new AccessLogArgs() : null;
-        var defaults = new AccessLogArgs();
-        var enabled = section.Bool("enabled", true);
-        var args = new AccessLogArgs
+    static AccessLogArgs? ReadAccessLogs(Section? section, bool prod) =>
+        Section.Feature(section, onByDefault: prod, logs => new AccessLogArgs
         {
-            RetentionDays = section.Int("retentionDays", defaults.RetentionDays),
-            Prefix = section.String("prefix", defaults.Prefix),
-        };
-        section.RejectUnknownKeys();
-        return enabled ? args : null;
-    }
+            RetentionDays = logs.Int("retentionDays", new AccessLogArgs().RetentionDays),
+            Prefix = logs.String("prefix", new AccessLogArgs().Prefix),
+        });
 
     static HealthCheckArgs ReadHealthCheck(Section? section)
     {

@@ -31,18 +31,10 @@ public static class NetworkConfig
         return args;
     }
 
-    static FlowLogArgs? ReadFlowLogs(Section? section, bool prod)
-    {
-        if (section is null)
-            return prod ? new FlowLogArgs() : null;
-        var defaults = new FlowLogArgs();
-        var enabled = section.Bool("enabled", true);
-        var args = new FlowLogArgs
+    static FlowLogArgs? ReadFlowLogs(Section? section, bool prod) =>
+        Section.Feature(section, onByDefault: prod, flowLogs => new FlowLogArgs
         {
-            RetentionDays = section.Int("retentionDays", defaults.RetentionDays),
-            TrafficType = section.String("trafficType", defaults.TrafficType),
-        };
-        section.RejectUnknownKeys();
-        return enabled ? args : null;
-    }
+            RetentionDays = flowLogs.Int("retentionDays", new FlowLogArgs().RetentionDays),
+            TrafficType = flowLogs.String("trafficType", new FlowLogArgs().TrafficType),
+        });
 }

@@ -181,6 +181,18 @@ public sealed class Section
         return null;
     }
 
+    /// <summary>An optional feature block: absent means the environment's default, {"enabled": false} turns it off,
+    /// anything else is read by <paramref name="read"/>.</summary>
+    public static T? Feature<T>(Section? section, bool onByDefault, Func<Section, T> read) where T : class, new()
+    {
+        if (section is null)
+            return onByDefault ? new T() : null;
+        var enabled = section.Bool("enabled", true);
+        var value = read(section);
+        section.RejectUnknownKeys();
+        return enabled ? value : null;
+    }
+
     /// <summary>Call after reading: every key not read is reported with the keys that exist.</summary>
     public void RejectUnknownKeys()
     {
