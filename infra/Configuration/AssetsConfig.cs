@@ -5,10 +5,10 @@ namespace Infra.Configuration;
 /// <summary>infra:assets. Defaults: dev PriceClass_100, unversioned; prod PriceClass_All, versioned and protected.</summary>
 public static class AssetsConfig
 {
-    public static AssetDistributionArgs Read(Section section, Environment environment, Func<string, string> resolvePath,
+    public static AssetDistributionArgs Read(Section section, EnvironmentKind environment, Func<string, string> resolvePath,
         IReadOnlyDictionary<string, string> tags)
     {
-        var prod = environment == Environment.Prod;
+        var prod = environment == EnvironmentKind.Prod;
         var hosts = section.Object("hosts");
         var upload = section.Object("upload");
         var geo = section.Object("geoRestriction");

@@ -10,10 +10,10 @@ public static class LoadBalancerConfig
     public const string CertificatePrivateKeyKey = "certificatePrivateKey";
     public const string CertificateChainKey = "certificateChain";
 
-    public static WebLoadBalancerArgs Read(Section section, Environment environment, Func<string, string?> secret,
+    public static WebLoadBalancerArgs Read(Section section, EnvironmentKind environment, Func<string, string?> secret,
         IReadOnlyDictionary<string, string> tags)
     {
-        var prod = environment == Environment.Prod;
+        var prod = environment == EnvironmentKind.Prod;
         var defaults = new WebLoadBalancerArgs();
         var accessLogs = section.Object("accessLogs");
         var healthCheck = section.Object("healthCheck");

@@ -5,9 +5,9 @@ namespace Infra.Configuration;
 /// <summary>infra:network. Defaults: dev 2 zones, one NAT; prod 3 zones, a NAT per zone, flow logs.</summary>
 public static class NetworkConfig
 {
-    public static NetworkArgs Read(Section section, Environment environment, IReadOnlyDictionary<string, string> tags)
+    public static NetworkArgs Read(Section section, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags)
     {
-        var prod = environment == Environment.Prod;
+        var prod = environment == EnvironmentKind.Prod;
         var defaults = new NetworkArgs();
         var flowLogs = section.Object("flowLogs");
         var args = new NetworkArgs

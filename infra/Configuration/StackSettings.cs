@@ -10,7 +10,7 @@ namespace Infra.Configuration;
 /// <summary>The whole stack's configuration, typed and validated: every problem of every section (types,
 /// unknown keys, ranges, combinations) is collected and reported in one failure before any resource exists.</summary>
 public sealed record StackSettings(
-    Environment Environment,
+    EnvironmentKind Environment,
     string Region,
     IReadOnlyDictionary<string, string> Tags,
     NetworkArgs Network,

@@ -7,9 +7,9 @@ namespace Infra.Configuration;
 /// the queue backlog rule for the workers.</summary>
 public static class TierConfig
 {
-    public static AutoScaledTierArgs Read(Section section, TierKind kind, Environment environment, IReadOnlyDictionary<string, string> tags)
+    public static AutoScaledTierArgs Read(Section section, TierKind kind, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags)
     {
-        var prod = environment == Environment.Prod;
+        var prod = environment == EnvironmentKind.Prod;
         var defaults = new AutoScaledTierArgs { Kind = kind };
         var ami = section.Object("ami");
         var detailed = section.Bool("detailedMonitoring", prod);
