@@ -51,8 +51,8 @@ internal sealed class SecurityGroups
                 IpProtocol = "tcp",
                 FromPort = port,
                 ToPort = port,
-                CidrIpv4 = cidr is not null && !cidr.Contains(':') ? cidr : null!,
-                CidrIpv6 = cidr is not null && cidr.Contains(':') ? cidr : null!,
+                CidrIpv4 = Ipv4(cidr)!,
+                CidrIpv6 = Ipv6(cidr)!,
                 ReferencedSecurityGroupId = source!,
                 Description = description!,
                 Tags = Tagging.Named(args.Tags, $"{name}-{ruleName}"),
@@ -66,13 +66,18 @@ internal sealed class SecurityGroups
                 IpProtocol = protocol,
                 FromPort = port!,
                 ToPort = port!,
-                CidrIpv4 = cidr is not null && !cidr.Contains(':') ? cidr : null!,
-                CidrIpv6 = cidr is not null && cidr.Contains(':') ? cidr : null!,
+                CidrIpv4 = Ipv4(cidr)!,
+                CidrIpv6 = Ipv6(cidr)!,
                 ReferencedSecurityGroupId = target!,
                 Description = description!,
                 Tags = Tagging.Named(args.Tags, $"{name}-{ruleName}"),
             }, child);
     }
+
+    /// <summary>A rule's CIDR goes to the IPv4 or the IPv6 field by its family.</summary>
+    static string? Ipv4(string? cidr) => cidr is not null && !cidr.Contains(':') ? cidr : null;
+
+    static string? Ipv6(string? cidr) => cidr is not null && cidr.Contains(':') ? cidr : null;
 
     public Aws.Ec2.SecurityGroup LoadBalancer { get; }
     public Aws.Ec2.SecurityGroup Instances { get; }

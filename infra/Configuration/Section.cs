@@ -53,90 +53,78 @@ public sealed class Section
     void Problem(string name, JsonElement value, string allowed) =>
         _problems.Add(new Problem($"{Key}.{name}", value.ToString(), allowed));
 
+    /// <summary>The value under <paramref name="name"/>: false when absent; when present but not what
+    /// <paramref name="accepts"/> wants, a problem saying what is <paramref name="allowed"/>, and false.</summary>
+    bool TryRead<T>(string name, Func<JsonElement, bool> accepts, Func<JsonElement, T> convert, string allowed, out T result)
+    {
+        result = default!;
+        if (!TryGet(name, out var value))
+            return false;
+        if (!accepts(value))
+        {
+            Problem(name, value, allowed);
+            return false;
+        }
+
+        result = convert(value);
+        return true;
+    }
+
+    static bool IsInt(JsonElement value) => value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out _);
+
+    static bool IsArrayOf(JsonElement value, Func<JsonElement, bool> item) =>
+        value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item);
+
     public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
 
-    public int? OptionalInt(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number))
-            return number;
-        Problem(name, value, "must be a whole number");
-        return null;
-    }
+    public int? OptionalInt(string name) =>
+        TryRead(name, IsInt, value => value.GetInt32(), "must be a whole number", out var number) ? number : null;
 
-    public double Double(string name, double fallback)
-    {
-        if (!TryGet(name, out var value))
-            return fallback;
-        if (value.ValueKind == JsonValueKind.Number)
-            return value.GetDouble();
-        Problem(name, value, "must be a number");
-        return fallback;
-    }
+    public double Double(string name, double fallback) =>
+        TryRead(name, value => value.ValueKind == JsonValueKind.Number, value => value.GetDouble(), "must be a number", out var number)
+            ? number
+            : fallback;
 
-    public bool Bool(string name, bool fallback)
-    {
-        if (!TryGet(name, out var value))
-            return fallback;
-        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
-            return value.GetBoolean();
-        Problem(name, value, "must be true or false");
-        return fallback;
-    }
+    public bool Bool(string name, bool fallback) =>
+        TryRead(name, value => value.ValueKind is JsonValueKind.True or JsonValueKind.False, value => value.GetBoolean(),
+            "must be true or false", out var flag)
+            ? flag
+            : fallback;
 
     public string String(string name, string fallback) => OptionalString(name) ?? fallback;
 
-    public string? OptionalString(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.String)
-            return value.GetString();
-        Problem(name, value, "must be a string");
-        return null;
-    }
+    public string? OptionalString(string name) =>
+        TryRead(name, value => value.ValueKind == JsonValueKind.String, value => value.GetString(), "must be a string", out var text)
+            ? text
+            : null;
 
-    public TEnum Enum<TEnum>(string name, TEnum fallback) where TEnum : struct, Enum
-    {
-        if (!TryGet(name, out var value))
-            return fallback;
-        if (value.ValueKind == JsonValueKind.String && System.Enum.TryParse<TEnum>(value.GetString(), ignoreCase: false, out var parsed)
-            && System.Enum.IsDefined(parsed))
-            return parsed;
-        Problem(name, value, $"must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())}");
-        return fallback;
-    }
+    public TEnum Enum<TEnum>(string name, TEnum fallback) where TEnum : struct, Enum =>
+        TryRead(name,
+            value => value.ValueKind == JsonValueKind.String && System.Enum.TryParse<TEnum>(value.GetString(), ignoreCase: false, out var parsed)
+                && System.Enum.IsDefined(parsed),
+            value => System.Enum.Parse<TEnum>(value.GetString()!),
+            $"must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())}", out var result)
+            ? result
+            : fallback;
 
-    public IReadOnlyList<string>? Strings(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.String))
-            return [.. value.EnumerateArray().Select(item => item.GetString()!)];
-        Problem(name, value, "must be a list of strings");
-        return null;
-    }
+    public IReadOnlyList<string>? Strings(string name) =>
+        TryRead(name, value => IsArrayOf(value, item => item.ValueKind == JsonValueKind.String),
+            value => (IReadOnlyList<string>)[.. value.EnumerateArray().Select(item => item.GetString()!)], "must be a list of strings", out var list)
+            ? list
+            : null;
 
-    public IReadOnlyList<int>? Ints(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out _)))
-            return [.. value.EnumerateArray().Select(item => item.GetInt32())];
-        Problem(name, value, "must be a list of whole numbers");
-        return null;
-    }
+    public IReadOnlyList<int>? Ints(string name) =>
+        TryRead(name, value => IsArrayOf(value, IsInt),
+            value => (IReadOnlyList<int>)[.. value.EnumerateArray().Select(item => item.GetInt32())], "must be a list of whole numbers", out var list)
+            ? list
+            : null;
 
-    public IReadOnlyDictionary<string, string>? StringMap(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(item => item.Value.ValueKind == JsonValueKind.String))
-            return value.EnumerateObject().ToDictionary(item => item.Name, item => item.Value.GetString()!);
-        Problem(name, value, "must be an object of string values");
-        return null;
-    }
+    public IReadOnlyDictionary<string, string>? StringMap(string name) =>
+        TryRead(name, value => value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(item => item.Value.ValueKind == JsonValueKind.String),
+            value => (IReadOnlyDictionary<string, string>)value.EnumerateObject().ToDictionary(item => item.Name, item => item.Value.GetString()!),
+            "must be an object of string values", out var map)
+            ? map
+            : null;
 
     /// <summary>The whole section as string values (e.g. infra:tags).</summary>
     public IReadOnlyDictionary<string, string> AsStringMap()
@@ -157,29 +145,22 @@ public sealed class Section
     }
 
     /// <summary>A list of objects (e.g. listeners); null when absent.</summary>
-    public IReadOnlyList<Section>? Objects(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(item => item.ValueKind == JsonValueKind.Object))
-            return [.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems))];
-        Problem(name, value, "must be a list of objects");
-        return null;
-    }
+    public IReadOnlyList<Section>? Objects(string name) =>
+        TryRead(name, value => IsArrayOf(value, item => item.ValueKind == JsonValueKind.Object),
+            value => (IReadOnlyList<Section>)[.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems))],
+            "must be a list of objects", out var sections)
+            ? sections
+            : null;
 
     /// <summary>A problem found while interpreting values that each had the right type.</summary>
     public void Report(string name, object? value, string allowed) => _problems.Add(new Problem($"{Key}.{name}", value, allowed));
 
     /// <summary>A nested object; null when absent.</summary>
-    public Section? Object(string name)
-    {
-        if (!TryGet(name, out var value))
-            return null;
-        if (value.ValueKind == JsonValueKind.Object)
-            return new Section($"{Key}.{name}", value, _problems);
-        Problem(name, value, "must be an object of settings");
-        return null;
-    }
+    public Section? Object(string name) =>
+        TryRead(name, value => value.ValueKind == JsonValueKind.Object, value => new Section($"{Key}.{name}", value, _problems),
+            "must be an object of settings", out var section)
+            ? section
+            : null;
 
     /// <summary>An optional feature block: absent means the environment's default, {"enabled": false} turns it off,
     /// anything else is read by <paramref name="read"/>.</summary>

@@ -96,22 +96,16 @@ public class Stack : ComponentResource
     /// <summary>Exports the [Output] properties a subclass set in its constructor.</summary>
     internal void RegisterPropertyOutputs()
     {
-        var properties = GetType().GetProperties()
-            .Select(property => (property, attribute: property.GetCustomAttributes(typeof(OutputAttribute), true)
-                .OfType<OutputAttribute>().FirstOrDefault()))
-            .Where(pair => pair.attribute is not null && pair.property.DeclaringType != typeof(Resource))
-            .ToList();
-        var missing = properties.Where(pair => pair.property.GetValue(this) is null)
-            .Select(pair => pair.attribute!.Name ?? pair.property.Name).ToList();
+        var outputs = Registration.PropertyOutputs();
+        var missing = outputs.Where(pair => pair.Value is null).Select(pair => pair.Key).ToList();
         if (missing.Count > 0)
             throw new RunException($"Output(s) '{string.Join(", ", missing)}' have no value assigned. " +
                 "[Output] attributed properties must be assigned inside Stack constructor.");
-        var wrongType = properties.Where(pair => pair.property.GetValue(this) is not IOutput)
-            .Select(pair => pair.attribute!.Name ?? pair.property.Name).ToList();
+        var wrongType = outputs.Where(pair => pair.Value is not IOutput).Select(pair => pair.Key).ToList();
         if (wrongType.Count > 0)
             throw new RunException($"Output(s) '{string.Join(", ", wrongType)}' have incorrect type. " +
                 "[Output] attributed properties must be instances of Output<T>.");
-        RegisterOutputs(Registration.PropertyOutputs());
+        RegisterOutputs(outputs);
     }
 }
 

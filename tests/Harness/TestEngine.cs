@@ -74,9 +74,11 @@ public sealed record Graph(ImmutableArray<Resource> Resources, IReadOnlyList<Moc
     public IEnumerable<Resource> ChildrenOf(Resource parent) =>
         Resources.Where(resource => Capture.Saw(resource) && Capture.ParentOf(resource) == parent);
 
-    /// <summary>The inputs the engine received for a resource, by [Input] names.</summary>
-    public ImmutableDictionary<string, object> InputsOf(Resource resource) =>
-        Registrations.Single(args => args.Type == resource.GetResourceType() && args.Name == resource.GetResourceName()).Inputs;
+    /// <summary>What the engine received for a resource: inputs by [Input] names, provider reference.</summary>
+    public MockResourceArgs RegistrationOf(Resource resource) =>
+        Registrations.Single(args => args.Type == resource.GetResourceType() && args.Name == resource.GetResourceName());
+
+    public ImmutableDictionary<string, object> InputsOf(Resource resource) => RegistrationOf(resource).Inputs;
 
     public IEnumerable<MockResourceArgs> OfType(string type) => Registrations.Where(args => args.Type == type);
 

@@ -39,7 +39,7 @@ public static class PlanRunner
         var resources = new List<PlannedResource>();
         foreach (var resource in graph.Resources)
         {
-            var registration = graph.Registrations.Single(args => args.Type == resource.GetResourceType() && args.Name == resource.GetResourceName());
+            var registration = graph.RegistrationOf(resource);
             var resourceArgs = graph.Capture.ArgsOf(resource);
             var options = graph.Capture.OptionsOf(resource);
             var walk = await ArgsWalker.WalkAsync(resourceArgs);
