@@ -92,7 +92,7 @@ public sealed class AssetDistribution : ComponentResource
                 CachedMethods = { "GET", "HEAD" },
                 Compress = true,
                 CachePolicyId = cachePolicyId,
-                ResponseHeadersPolicyId = headersPolicyId!,
+                ResponseHeadersPolicyId = headersPolicyId is null ? null : (Input<string>)headersPolicyId,
             },
             Restrictions = new Aws.CloudFront.Inputs.DistributionRestrictionsArgs
             {
@@ -111,8 +111,8 @@ public sealed class AssetDistribution : ComponentResource
                     MinimumProtocolVersion = "TLSv1.2_2021",
                 },
             LoggingConfig = args.Logging is { } logging
-                ? new Aws.CloudFront.Inputs.DistributionLoggingConfigArgs { Bucket = logging.BucketDomainName, Prefix = logging.Prefix, IncludeCookies = false }
-                : null!,
+                ? (Input<Aws.CloudFront.Inputs.DistributionLoggingConfigArgs>)new Aws.CloudFront.Inputs.DistributionLoggingConfigArgs { Bucket = logging.BucketDomainName, Prefix = logging.Prefix, IncludeCookies = false }
+                : null,
             Tags = Tagging.Named(tags, name),
         }, child);
 

@@ -257,12 +257,15 @@ public sealed class AutoScaledTier : ComponentResource
         {
             "AWS/ApplicationELB" => new InputMap<string>
             {
-                { "TargetGroup", args.TargetGroupArnSuffix! },
-                { "LoadBalancer", args.LoadBalancerArnSuffix! },
+                { "TargetGroup", args.TargetGroupArnSuffix ?? throw BehindNoBalancer(rule) },
+                { "LoadBalancer", args.LoadBalancerArnSuffix ?? throw BehindNoBalancer(rule) },
             },
             _ => new InputMap<string> { { "AutoScalingGroupName", group.Name } },
         };
     }
+
+    static ArgumentException BehindNoBalancer(ScalingRule rule) =>
+        new($"scaling rule '{rule.Name}' watches a load-balancer metric, but the tier has no TargetGroupArnSuffix and LoadBalancerArnSuffix");
 
     Output<string>? Notifications(string name, AutoScaledTierArgs args, Aws.AutoScaling.Group group, IReadOnlyDictionary<string, string> tags)
     {

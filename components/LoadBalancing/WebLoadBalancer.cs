@@ -53,7 +53,7 @@ public sealed class WebLoadBalancer : ComponentResource
             DropInvalidHeaderFields = args.DropInvalidHeaderFields,
             EnableDeletionProtection = args.DeletionProtection,
             IpAddressType = args.Ipv6 ? "dualstack" : "ipv4",
-            AccessLogs = logs is null ? null! : new Aws.LB.Inputs.LoadBalancerAccessLogsArgs
+            AccessLogs = logs is null ? null : (Input<Aws.LB.Inputs.LoadBalancerAccessLogsArgs>)new Aws.LB.Inputs.LoadBalancerAccessLogsArgs
             {
                 Bucket = logs.Value.Bucket.Id,
                 Prefix = args.AccessLogs!.Prefix,
@@ -91,14 +91,7 @@ public sealed class WebLoadBalancer : ComponentResource
         var certificateArn = args.Certificate switch
         {
             { Arn: { } arn } => Output.Create(arn),
-            { Body: { } body, PrivateKey: { } key } => new Aws.Iam.ServerCertificate(name, new Aws.Iam.ServerCertificateArgs
-            {
-                NamePrefix = $"{name}-",
-                CertificateBody = Output.CreateSecret(body.Pem),
-                PrivateKey = Output.CreateSecret(key.Pem),
-                CertificateChain = args.Certificate.Chain is { } chain ? Output.CreateSecret(chain.Pem) : null!,
-                Tags = Tagging.Named(tags, name),
-            }, child).Arn,
+            { Body: { } body, PrivateKey: { } key } => UploadCertificate(name, body, key, args.Certificate.Chain, tags, child).Arn,
             _ => null,
         };
 
@@ -106,13 +99,11 @@ public sealed class WebLoadBalancer : ComponentResource
         foreach (var listener in args.Listeners)
         {
             var redirect = args.RedirectHttpToHttps && listener.Protocol == "HTTP";
-            var created = new Aws.LB.Listener($"{name}-{listener.Port}", new Aws.LB.ListenerArgs
+            var listenerArgs = new Aws.LB.ListenerArgs
             {
                 LoadBalancerArn = loadBalancer.Arn,
                 Port = listener.Port,
                 Protocol = listener.Protocol,
-                SslPolicy = listener.Protocol == "HTTPS" ? args.SslPolicy : null!,
-                CertificateArn = listener.Protocol == "HTTPS" ? certificateArn! : null!,
                 DefaultActions =
                 {
                     redirect
@@ -131,7 +122,14 @@ public sealed class WebLoadBalancer : ComponentResource
                         },
                 },
                 Tags = Tagging.Named(tags, $"{name}-{listener.Port}"),
-            }, child);
+            };
+            if (listener.Protocol == "HTTPS")
+            {
+                listenerArgs.SslPolicy = args.SslPolicy;
+                listenerArgs.CertificateArn = certificateArn!;
+            }
+
+            var created = new Aws.LB.Listener($"{name}-{listener.Port}", listenerArgs, child);
             if (listener.Protocol == "HTTPS")
                 httpsListenerArn ??= created.Arn;
         }
@@ -164,6 +162,21 @@ public sealed class WebLoadBalancer : ComponentResource
         var scheme = args.Listeners.Any(listener => listener.Protocol == "HTTPS") ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{loadBalancer.DnsName}");
         RegisterOutputs();
+    }
+
+    static Aws.Iam.ServerCertificate UploadCertificate(string name, PemSource body, PemSource key, PemSource? chain,
+        IReadOnlyDictionary<string, string> tags, CustomResourceOptions options)
+    {
+        var certificateArgs = new Aws.Iam.ServerCertificateArgs
+        {
+            NamePrefix = $"{name}-",
+            CertificateBody = Output.CreateSecret(body.Pem),
+            PrivateKey = Output.CreateSecret(key.Pem),
+            Tags = Tagging.Named(tags, name),
+        };
+        if (chain is not null)
+            certificateArgs.CertificateChain = Output.CreateSecret(chain.Pem);
+        return new Aws.Iam.ServerCertificate(name, certificateArgs, options);
     }
 
     static Output<ImmutableDictionary<string, string>> ByPort(Dictionary<int, Aws.LB.TargetGroup> groups,

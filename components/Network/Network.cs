@@ -65,17 +65,24 @@ public sealed class Network : ComponentResource
         }, child);
 
         var ipv6Index = 0;
-        Aws.Ec2.Subnet Subnet(string tier, int zone, Cidr block) =>
-            new($"{name}-{tier}-{zones[zone]}", new Aws.Ec2.SubnetArgs
+        Aws.Ec2.Subnet Subnet(string tier, int zone, Cidr block)
+        {
+            var subnetArgs = new Aws.Ec2.SubnetArgs
             {
                 VpcId = vpc.Id,
                 CidrBlock = block.ToString(),
                 AvailabilityZone = zones[zone],
                 MapPublicIpOnLaunch = false,
-                Ipv6CidrBlock = args.Ipv6 ? Ipv6Subnet(vpc.Ipv6CidrBlock, ipv6Index++) : null!,
-                AssignIpv6AddressOnCreation = args.Ipv6 ? true : null!,
                 Tags = new Dictionary<string, string>(Tagging.Named(tags, $"{name}-{tier}-{zones[zone]}")) { ["Tier"] = tier },
-            }, child);
+            };
+            if (args.Ipv6)
+            {
+                subnetArgs.Ipv6CidrBlock = Ipv6Subnet(vpc.Ipv6CidrBlock, ipv6Index++);
+                subnetArgs.AssignIpv6AddressOnCreation = true;
+            }
+
+            return new($"{name}-{tier}-{zones[zone]}", subnetArgs, child);
+        }
 
         var publicSubnets = zones.Select((_, i) => Subnet("public", i, blocks[i])).ToList();
         var privateSubnets = zones.Select((_, i) => Subnet("private", i, blocks[zones.Count + i])).ToList();
@@ -160,11 +167,11 @@ public sealed class Network : ComponentResource
             new Aws.Ec2.Route($"{name}-{routeName}", new Aws.Ec2.RouteArgs
             {
                 RouteTableId = table.Id,
-                DestinationCidrBlock = ipv6 ? null! : "0.0.0.0/0",
-                DestinationIpv6CidrBlock = ipv6 ? "::/0" : null!,
-                GatewayId = gatewayId!,
-                NatGatewayId = natGatewayId!,
-                EgressOnlyGatewayId = egressOnlyGatewayId!,
+                DestinationCidrBlock = ipv6 ? null : (Input<string>)"0.0.0.0/0",
+                DestinationIpv6CidrBlock = ipv6 ? (Input<string>)"::/0" : null,
+                GatewayId = gatewayId,
+                NatGatewayId = natGatewayId,
+                EgressOnlyGatewayId = egressOnlyGatewayId,
             }, child);
 
         void Associate(IEnumerable<Aws.Ec2.Subnet> subnets, Aws.Ec2.RouteTable table)

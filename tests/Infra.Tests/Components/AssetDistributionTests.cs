@@ -112,8 +112,10 @@ public class AssetDistributionTests
         Assert.That(await cdn.AssetHosts.ValueAsync(), Is.EqualTo(hosts));
         var provider = graph.OfType("pulumi:providers:aws").Single();
         Assert.That(provider.Inputs["region"], Is.EqualTo("us-east-1"));
+        var providerResource = graph.All<Aws.Provider>().Single();
+        Assert.That(graph.Capture.ParentOf(providerResource), Is.SameAs(cdn));
         var certificate = graph.OfType("aws:acm/certificate:Certificate").Single();
-        Assert.That(certificate.Provider, Does.StartWith("urn:pulumi:test::infra::infra:cdn:AssetDistribution$pulumi:providers:aws::assets-us-east-1::"));
+        Assert.That(certificate.Provider, Does.StartWith(await providerResource.Urn.ValueAsync() + "::"));
         Assert.That((certificate.Inputs["domainName"], certificate.Inputs["validationMethod"]), Is.EqualTo(("assets0.example.com", "DNS")));
         Assert.That(certificate.Inputs["subjectAlternativeNames"], Is.EqualTo(hosts.Skip(1).Cast<object>().ToImmutableArray()));
         Assert.That(graph.OfType("aws:acm/certificateValidation:CertificateValidation").Single().Provider, Is.EqualTo(certificate.Provider));
