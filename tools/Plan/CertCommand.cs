@@ -1,5 +1,5 @@
 using Infra.Configuration;
-using Infra.Harness;
+using Infra.Plan.Mocks;
 
 namespace Infra.Plan;
 
@@ -9,7 +9,7 @@ internal static class CertCommand
 {
     public static int Run(string project, string stack, string domain, int days, TextWriter output)
     {
-        var pair = TestCertificates.Create(domain, DateTimeOffset.UtcNow.AddDays(days));
+        var pair = SelfSignedCertificates.Create(domain, DateTimeOffset.UtcNow.AddDays(days));
         var folder = Path.Combine(project, ".certs", stack);
         Directory.CreateDirectory(folder);
         var certificate = Path.Combine(folder, "certificate.pem");

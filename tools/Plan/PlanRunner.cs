@@ -4,15 +4,15 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Infra.Harness;
+using Infra.Plan.Mocks;
 using Infra.Stacks;
 using Pulumi;
 using Pulumi.Utilities;
 
 namespace Infra.Plan;
 
-/// <summary>Runs a stack under the project's realistic mocks with nothing but the public Pulumi testing API,
-/// and turns what the engine received into a <see cref="PlanDocument"/>. Secret values never leave it.</summary>
+/// <summary>Runs a stack on Pulumi's test engine under the project's realistic mocks, with nothing but the public
+/// Pulumi API, and turns what the engine received into a <see cref="PlanDocument"/>. Secret values never leave it.</summary>
 public static class PlanRunner
 {
     public static string Sdk => typeof(PlanRunner).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
@@ -24,17 +24,17 @@ public static class PlanRunner
     {
         var watch = Stopwatch.StartNew();
         var file = StackFile.Load(projectDirectory, stack);
-        var engine = new TestEngine(new FakeAws(RegionOf(file)));
+        var engine = new PlanEngine(new FakeAws(RegionOf(file)));
         Graph graph;
         using (file.Apply(change))
             graph = await engine.RunAsync(() => WebStack.RunAsync(engine.Options()),
                 new Pulumi.Testing.TestOptions { ProjectName = file.Project, StackName = stack, IsPreview = false });
 
         var scrubber = new Scrubber(file.SecretValues);
-        var stackUrn = $"urn:pulumi:{stack}::{file.Project}::pulumi:pulumi:Stack::{file.Project}-{stack}";
-        var urns = new Dictionary<Resource, string>();
+        var urns = new Urns(file.Project, stack, graph.Capture);
+        var byEngineUrn = new Dictionary<string, string>();
         foreach (var resource in graph.Resources)
-            urns[resource] = await OutputUtilities.GetValueAsync(resource.Urn);
+            byEngineUrn[await OutputUtilities.GetValueAsync(resource.Urn)] = urns.Of(resource);
 
         var resources = new List<PlannedResource>();
         foreach (var resource in graph.Resources)
@@ -45,12 +45,12 @@ public static class PlanRunner
             var walk = await ArgsWalker.WalkAsync(resourceArgs);
             var explicitDependencies = await OutputUtilities.GetValueAsync((Output<ImmutableArray<Resource>>)options.DependsOn);
             var dependsOn = walk.Dependencies.Concat(explicitDependencies.IsDefault ? [] : explicitDependencies)
-                .Where(dependency => dependency != resource && urns.ContainsKey(dependency))
-                .Select(dependency => urns[dependency]).Distinct().Order(StringComparer.Ordinal).ToList();
+                .Where(dependency => dependency != resource && graph.Capture.Saw(dependency))
+                .Select(urns.Of).Distinct().Order(StringComparer.Ordinal).ToList();
             var parent = graph.Capture.ParentOf(resource);
             var inputs = scrubber.Inputs(registration.Inputs, walk.SecretPaths);
-            resources.Add(new PlannedResource(urns[resource], resource.GetResourceType(), resource.GetResourceName(),
-                parent is null ? stackUrn : urns[parent], string.IsNullOrEmpty(registration.Provider) ? null : registration.Provider,
+            resources.Add(new PlannedResource(urns.Of(resource), resource.GetResourceType(), resource.GetResourceName(),
+                parent is null ? urns.Stack : urns.Of(parent), ProviderReference(registration.Provider, byEngineUrn),
                 dependsOn, options.Protect ?? false, inputs));
         }
 
@@ -61,7 +61,32 @@ public static class PlanRunner
         var diagnostics = file.SecretKeys.Order(StringComparer.Ordinal)
             .Select(key => new Diagnostic("info", key, "secure value not decrypted; the plan used a stand-in"))
             .ToList();
-        return new PlanDocument(file.Project, stack, Sdk, stackUrn, resources, outputs, diagnostics, watch.Elapsed);
+        return new PlanDocument(file.Project, stack, Sdk, urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
+    }
+
+    /// <summary>An explicit provider as the CLI names it ("urn::id"); null for the default provider.</summary>
+    static string? ProviderReference(string? reference, Dictionary<string, string> byEngineUrn)
+    {
+        if (string.IsNullOrEmpty(reference))
+            return null;
+        var separator = reference.LastIndexOf("::", StringComparison.Ordinal);
+        return byEngineUrn.TryGetValue(reference[..separator], out var urn) ? urn + reference[separator..] : reference;
+    }
+
+    /// <summary>URNs as the Pulumi CLI's engine builds them (what `pulumi preview` shows): the types of the parent
+    /// chain without the root stack, joined by '$', then the resource's own type and name. The test engine's
+    /// mock monitor builds them differently, so the plan does not use its URNs.</summary>
+    sealed class Urns(string project, string stack, GraphCapture capture)
+    {
+        public string Stack { get; } = $"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}";
+
+        public string Of(Resource resource)
+        {
+            var types = new List<string> { resource.GetResourceType() };
+            for (var parent = capture.ParentOf(resource); parent is not null; parent = capture.ParentOf(parent))
+                types.Insert(0, parent.GetResourceType());
+            return $"urn:pulumi:{stack}::{project}::{string.Join("$", types)}::{resource.GetResourceName()}";
+        }
     }
 
     static string RegionOf(StackFile file) => file.Config.GetValueOrDefault("aws:region") is { Length: > 0 } region ? region : "us-east-1";

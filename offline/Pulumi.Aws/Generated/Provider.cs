@@ -5,13 +5,14 @@ using Pulumi;
 
 namespace Pulumi.Aws;
 
+[ResourceType("aws", Utilities.Version)]
 public partial class Provider : global::Pulumi.ProviderResource
 {
     [Output("region")]
     public Output<string?> Region { get; private set; } = null!;
 
     public Provider(string name, ProviderArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws", name, args ?? new ProviderArgs(), options)
+        : base("aws", name, args ?? new ProviderArgs(), Utilities.ResourceOptions(options, "accessKey", "secretKey", "token"))
     {
     }
 }

@@ -8,9 +8,9 @@ namespace Infra.Tests.Components;
 
 public class WebLoadBalancerTests
 {
-    static readonly TestCertificates.Pair Pair = TestCertificates.Create("www.example.com");
+    static readonly SelfSignedCertificates.Pair Pair = SelfSignedCertificates.Create("www.example.com");
 
-    static CertificateArgs Upload(TestCertificates.Pair pair) => new()
+    static CertificateArgs Upload(SelfSignedCertificates.Pair pair) => new()
     {
         Body = new PemSource(pair.CertificatePem, "infra:certificateBody"),
         PrivateKey = new PemSource(pair.PrivateKeyPem, "infra:certificatePrivateKey"),
@@ -211,7 +211,7 @@ public class WebLoadBalancerTests
 
     static IEnumerable<TestCaseData> CertificateMistakes()
     {
-        var other = TestCertificates.Create("other.example.com");
+        var other = SelfSignedCertificates.Create("other.example.com");
         yield return new TestCaseData(Upload(Pair) with { PrivateKey = new PemSource(other.PrivateKeyPem, "infra:certificatePrivateKey") },
             "infra:certificatePrivateKey = '[secret]': the private key does not match").SetName("mismatched pair");
         var body = string.Join('\n', Pair.PrivateKeyPem.Split('\n').Where(line => line.StartsWith("-----", StringComparison.Ordinal)));
@@ -224,7 +224,7 @@ public class WebLoadBalancerTests
             "infra:certificateBody = '[secret]': is not a readable X.509 certificate").SetName("truncated certificate");
         yield return new TestCaseData(Upload(Pair) with { Body = new PemSource("hello", "infra:certificateBody") },
             "infra:certificateBody = '[secret]': must be an X.509 certificate in PEM format").SetName("not a certificate");
-        yield return new TestCaseData(Upload(TestCertificates.Create("old.example.com", DateTimeOffset.UtcNow.AddDays(-2))),
+        yield return new TestCaseData(Upload(SelfSignedCertificates.Create("old.example.com", DateTimeOffset.UtcNow.AddDays(-2))),
             "the certificate expired on").SetName("expired certificate");
         yield return new TestCaseData(new CertificateArgs { Arn = "arn:aws:acm:us-east-1:123456789012:certificate/x" },
             "must be an ACM certificate ARN or an IAM server-certificate ARN").SetName("bad ARN");

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Acm;
 
+[ResourceType("aws:acm/certificate:Certificate", Utilities.Version)]
 public partial class Certificate : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -26,7 +27,7 @@ public partial class Certificate : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Certificate(string name, CertificateArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:acm/certificate:Certificate", name, args ?? new CertificateArgs(), options)
+        : base("aws:acm/certificate:Certificate", name, args ?? new CertificateArgs(), Utilities.ResourceOptions(options, "privateKey", "privateKeyWo"))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Acm;
 
+[ResourceType("aws:acm/certificateValidation:CertificateValidation", Utilities.Version)]
 public partial class CertificateValidation : global::Pulumi.CustomResource
 {
     [Output("certificateArn")]
@@ -14,7 +15,7 @@ public partial class CertificateValidation : global::Pulumi.CustomResource
     public Output<ImmutableArray<string>> ValidationRecordFqdns { get; private set; } = null!;
 
     public CertificateValidation(string name, CertificateValidationArgs args, CustomResourceOptions? options = null)
-        : base("aws:acm/certificateValidation:CertificateValidation", name, args, options)
+        : base("aws:acm/certificateValidation:CertificateValidation", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.AutoScaling;
 
+[ResourceType("aws:autoscaling/group:Group", Utilities.Version)]
 public partial class Group : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -59,7 +60,7 @@ public partial class Group : global::Pulumi.CustomResource
     public Output<int?> MaxInstanceLifetime { get; private set; } = null!;
 
     public Group(string name, GroupArgs args, CustomResourceOptions? options = null)
-        : base("aws:autoscaling/group:Group", name, args, options)
+        : base("aws:autoscaling/group:Group", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.AutoScaling;
 
+[ResourceType("aws:autoscaling/lifecycleHook:LifecycleHook", Utilities.Version)]
 public partial class LifecycleHook : global::Pulumi.CustomResource
 {
     [Output("name")]
@@ -23,7 +24,7 @@ public partial class LifecycleHook : global::Pulumi.CustomResource
     public Output<string> DefaultResult { get; private set; } = null!;
 
     public LifecycleHook(string name, LifecycleHookArgs args, CustomResourceOptions? options = null)
-        : base("aws:autoscaling/lifecycleHook:LifecycleHook", name, args, options)
+        : base("aws:autoscaling/lifecycleHook:LifecycleHook", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

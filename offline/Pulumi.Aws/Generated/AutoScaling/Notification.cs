@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.AutoScaling;
 
+[ResourceType("aws:autoscaling/notification:Notification", Utilities.Version)]
 public partial class Notification : global::Pulumi.CustomResource
 {
     [Output("groupNames")]
@@ -17,7 +18,7 @@ public partial class Notification : global::Pulumi.CustomResource
     public Output<string> TopicArn { get; private set; } = null!;
 
     public Notification(string name, NotificationArgs args, CustomResourceOptions? options = null)
-        : base("aws:autoscaling/notification:Notification", name, args, options)
+        : base("aws:autoscaling/notification:Notification", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

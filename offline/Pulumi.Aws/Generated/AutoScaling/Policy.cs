@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.AutoScaling;
 
+[ResourceType("aws:autoscaling/policy:Policy", Utilities.Version)]
 public partial class Policy : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -35,7 +36,7 @@ public partial class Policy : global::Pulumi.CustomResource
     public Output<ImmutableArray<Outputs.PolicyStepAdjustment>> StepAdjustments { get; private set; } = null!;
 
     public Policy(string name, PolicyArgs args, CustomResourceOptions? options = null)
-        : base("aws:autoscaling/policy:Policy", name, args, options)
+        : base("aws:autoscaling/policy:Policy", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.AutoScaling;
 
+[ResourceType("aws:autoscaling/schedule:Schedule", Utilities.Version)]
 public partial class Schedule : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -32,7 +33,7 @@ public partial class Schedule : global::Pulumi.CustomResource
     public Output<int> DesiredCapacity { get; private set; } = null!;
 
     public Schedule(string name, ScheduleArgs args, CustomResourceOptions? options = null)
-        : base("aws:autoscaling/schedule:Schedule", name, args, options)
+        : base("aws:autoscaling/schedule:Schedule", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.CloudFront;
 
+[ResourceType("aws:cloudfront/distribution:Distribution", Utilities.Version)]
 public partial class Distribution : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -56,7 +57,7 @@ public partial class Distribution : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Distribution(string name, DistributionArgs args, CustomResourceOptions? options = null)
-        : base("aws:cloudfront/distribution:Distribution", name, args, options)
+        : base("aws:cloudfront/distribution:Distribution", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.CloudFront;
 
+[ResourceType("aws:cloudfront/originAccessControl:OriginAccessControl", Utilities.Version)]
 public partial class OriginAccessControl : global::Pulumi.CustomResource
 {
     [Output("name")]
@@ -20,7 +21,7 @@ public partial class OriginAccessControl : global::Pulumi.CustomResource
     public Output<string> SigningProtocol { get; private set; } = null!;
 
     public OriginAccessControl(string name, OriginAccessControlArgs args, CustomResourceOptions? options = null)
-        : base("aws:cloudfront/originAccessControl:OriginAccessControl", name, args, options)
+        : base("aws:cloudfront/originAccessControl:OriginAccessControl", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

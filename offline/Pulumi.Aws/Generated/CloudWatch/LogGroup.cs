@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.CloudWatch;
 
+[ResourceType("aws:cloudwatch/logGroup:LogGroup", Utilities.Version)]
 public partial class LogGroup : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -20,7 +21,7 @@ public partial class LogGroup : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public LogGroup(string name, LogGroupArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:cloudwatch/logGroup:LogGroup", name, args ?? new LogGroupArgs(), options)
+        : base("aws:cloudwatch/logGroup:LogGroup", name, args ?? new LogGroupArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

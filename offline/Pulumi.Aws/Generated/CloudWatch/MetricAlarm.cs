@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.CloudWatch;
 
+[ResourceType("aws:cloudwatch/metricAlarm:MetricAlarm", Utilities.Version)]
 public partial class MetricAlarm : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -56,7 +57,7 @@ public partial class MetricAlarm : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public MetricAlarm(string name, MetricAlarmArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:cloudwatch/metricAlarm:MetricAlarm", name, args ?? new MetricAlarmArgs(), options)
+        : base("aws:cloudwatch/metricAlarm:MetricAlarm", name, args ?? new MetricAlarmArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

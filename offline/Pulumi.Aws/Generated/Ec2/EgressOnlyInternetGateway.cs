@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", Utilities.Version)]
 public partial class EgressOnlyInternetGateway : global::Pulumi.CustomResource
 {
     [Output("vpcId")]
@@ -14,7 +15,7 @@ public partial class EgressOnlyInternetGateway : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public EgressOnlyInternetGateway(string name, EgressOnlyInternetGatewayArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", name, args, options)
+        : base("aws:ec2/egressOnlyInternetGateway:EgressOnlyInternetGateway", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/eip:Eip", Utilities.Version)]
 public partial class Eip : global::Pulumi.CustomResource
 {
     [Output("domain")]
@@ -20,7 +21,7 @@ public partial class Eip : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Eip(string name, EipArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/eip:Eip", name, args ?? new EipArgs(), options)
+        : base("aws:ec2/eip:Eip", name, args ?? new EipArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

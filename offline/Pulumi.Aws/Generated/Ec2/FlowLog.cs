@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/flowLog:FlowLog", Utilities.Version)]
 public partial class FlowLog : global::Pulumi.CustomResource
 {
     [Output("vpcId")]
@@ -26,7 +27,7 @@ public partial class FlowLog : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public FlowLog(string name, FlowLogArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/flowLog:FlowLog", name, args ?? new FlowLogArgs(), options)
+        : base("aws:ec2/flowLog:FlowLog", name, args ?? new FlowLogArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

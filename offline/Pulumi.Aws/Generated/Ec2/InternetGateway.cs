@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/internetGateway:InternetGateway", Utilities.Version)]
 public partial class InternetGateway : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -17,7 +18,7 @@ public partial class InternetGateway : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public InternetGateway(string name, InternetGatewayArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/internetGateway:InternetGateway", name, args ?? new InternetGatewayArgs(), options)
+        : base("aws:ec2/internetGateway:InternetGateway", name, args ?? new InternetGatewayArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/launchTemplate:LaunchTemplate", Utilities.Version)]
 public partial class LaunchTemplate : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -47,7 +48,7 @@ public partial class LaunchTemplate : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public LaunchTemplate(string name, LaunchTemplateArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/launchTemplate:LaunchTemplate", name, args ?? new LaunchTemplateArgs(), options)
+        : base("aws:ec2/launchTemplate:LaunchTemplate", name, args ?? new LaunchTemplateArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/natGateway:NatGateway", Utilities.Version)]
 public partial class NatGateway : global::Pulumi.CustomResource
 {
     [Output("allocationId")]
@@ -17,7 +18,7 @@ public partial class NatGateway : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public NatGateway(string name, NatGatewayArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/natGateway:NatGateway", name, args ?? new NatGatewayArgs(), options)
+        : base("aws:ec2/natGateway:NatGateway", name, args ?? new NatGatewayArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/route:Route", Utilities.Version)]
 public partial class Route : global::Pulumi.CustomResource
 {
     [Output("routeTableId")]
@@ -26,7 +27,7 @@ public partial class Route : global::Pulumi.CustomResource
     public Output<string?> EgressOnlyGatewayId { get; private set; } = null!;
 
     public Route(string name, RouteArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/route:Route", name, args, options)
+        : base("aws:ec2/route:Route", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

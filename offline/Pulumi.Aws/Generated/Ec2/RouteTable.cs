@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/routeTable:RouteTable", Utilities.Version)]
 public partial class RouteTable : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -17,7 +18,7 @@ public partial class RouteTable : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public RouteTable(string name, RouteTableArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/routeTable:RouteTable", name, args, options)
+        : base("aws:ec2/routeTable:RouteTable", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/routeTableAssociation:RouteTableAssociation", Utilities.Version)]
 public partial class RouteTableAssociation : global::Pulumi.CustomResource
 {
     [Output("subnetId")]
@@ -14,7 +15,7 @@ public partial class RouteTableAssociation : global::Pulumi.CustomResource
     public Output<string> RouteTableId { get; private set; } = null!;
 
     public RouteTableAssociation(string name, RouteTableAssociationArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/routeTableAssociation:RouteTableAssociation", name, args, options)
+        : base("aws:ec2/routeTableAssociation:RouteTableAssociation", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

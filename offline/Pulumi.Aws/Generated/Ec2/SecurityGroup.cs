@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/securityGroup:SecurityGroup", Utilities.Version)]
 public partial class SecurityGroup : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -23,7 +24,7 @@ public partial class SecurityGroup : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public SecurityGroup(string name, SecurityGroupArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/securityGroup:SecurityGroup", name, args ?? new SecurityGroupArgs(), options)
+        : base("aws:ec2/securityGroup:SecurityGroup", name, args ?? new SecurityGroupArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/subnet:Subnet", Utilities.Version)]
 public partial class Subnet : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -32,7 +33,7 @@ public partial class Subnet : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Subnet(string name, SubnetArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/subnet:Subnet", name, args, options)
+        : base("aws:ec2/subnet:Subnet", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

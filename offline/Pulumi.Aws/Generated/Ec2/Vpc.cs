@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/vpc:Vpc", Utilities.Version)]
 public partial class Vpc : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -29,7 +30,7 @@ public partial class Vpc : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Vpc(string name, VpcArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:ec2/vpc:Vpc", name, args ?? new VpcArgs(), options)
+        : base("aws:ec2/vpc:Vpc", name, args ?? new VpcArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

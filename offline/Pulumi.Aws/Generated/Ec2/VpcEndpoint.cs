@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Ec2;
 
+[ResourceType("aws:ec2/vpcEndpoint:VpcEndpoint", Utilities.Version)]
 public partial class VpcEndpoint : global::Pulumi.CustomResource
 {
     [Output("vpcId")]
@@ -23,7 +24,7 @@ public partial class VpcEndpoint : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public VpcEndpoint(string name, VpcEndpointArgs args, CustomResourceOptions? options = null)
-        : base("aws:ec2/vpcEndpoint:VpcEndpoint", name, args, options)
+        : base("aws:ec2/vpcEndpoint:VpcEndpoint", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Iam;
 
+[ResourceType("aws:iam/instanceProfile:InstanceProfile", Utilities.Version)]
 public partial class InstanceProfile : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -20,7 +21,7 @@ public partial class InstanceProfile : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public InstanceProfile(string name, InstanceProfileArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:iam/instanceProfile:InstanceProfile", name, args ?? new InstanceProfileArgs(), options)
+        : base("aws:iam/instanceProfile:InstanceProfile", name, args ?? new InstanceProfileArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

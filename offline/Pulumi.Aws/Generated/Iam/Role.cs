@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Iam;
 
+[ResourceType("aws:iam/role:Role", Utilities.Version)]
 public partial class Role : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -20,7 +21,7 @@ public partial class Role : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Role(string name, RoleArgs args, CustomResourceOptions? options = null)
-        : base("aws:iam/role:Role", name, args, options)
+        : base("aws:iam/role:Role", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

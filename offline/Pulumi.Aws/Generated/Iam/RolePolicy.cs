@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Iam;
 
+[ResourceType("aws:iam/rolePolicy:RolePolicy", Utilities.Version)]
 public partial class RolePolicy : global::Pulumi.CustomResource
 {
     [Output("role")]
@@ -14,7 +15,7 @@ public partial class RolePolicy : global::Pulumi.CustomResource
     public Output<string> Policy { get; private set; } = null!;
 
     public RolePolicy(string name, RolePolicyArgs args, CustomResourceOptions? options = null)
-        : base("aws:iam/rolePolicy:RolePolicy", name, args, options)
+        : base("aws:iam/rolePolicy:RolePolicy", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Iam;
 
+[ResourceType("aws:iam/rolePolicyAttachment:RolePolicyAttachment", Utilities.Version)]
 public partial class RolePolicyAttachment : global::Pulumi.CustomResource
 {
     [Output("role")]
@@ -14,7 +15,7 @@ public partial class RolePolicyAttachment : global::Pulumi.CustomResource
     public Output<string> PolicyArn { get; private set; } = null!;
 
     public RolePolicyAttachment(string name, RolePolicyAttachmentArgs args, CustomResourceOptions? options = null)
-        : base("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, args, options)
+        : base("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Iam;
 
+[ResourceType("aws:iam/serverCertificate:ServerCertificate", Utilities.Version)]
 public partial class ServerCertificate : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -23,7 +24,7 @@ public partial class ServerCertificate : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public ServerCertificate(string name, ServerCertificateArgs args, CustomResourceOptions? options = null)
-        : base("aws:iam/serverCertificate:ServerCertificate", name, args, Utilities.WithSecretOutputs(options, "privateKey"))
+        : base("aws:iam/serverCertificate:ServerCertificate", name, args, Utilities.ResourceOptions(options, "privateKey"))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.LB;
 
+[ResourceType("aws:lb/listener:Listener", Utilities.Version)]
 public partial class Listener : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -32,7 +33,7 @@ public partial class Listener : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Listener(string name, ListenerArgs args, CustomResourceOptions? options = null)
-        : base("aws:lb/listener:Listener", name, args, options)
+        : base("aws:lb/listener:Listener", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.LB;
 
+[ResourceType("aws:lb/loadBalancer:LoadBalancer", Utilities.Version)]
 public partial class LoadBalancer : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -53,7 +54,7 @@ public partial class LoadBalancer : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public LoadBalancer(string name, LoadBalancerArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:lb/loadBalancer:LoadBalancer", name, args ?? new LoadBalancerArgs(), options)
+        : base("aws:lb/loadBalancer:LoadBalancer", name, args ?? new LoadBalancerArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.LB;
 
+[ResourceType("aws:lb/targetGroup:TargetGroup", Utilities.Version)]
 public partial class TargetGroup : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -44,7 +45,7 @@ public partial class TargetGroup : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public TargetGroup(string name, TargetGroupArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:lb/targetGroup:TargetGroup", name, args ?? new TargetGroupArgs(), options)
+        : base("aws:lb/targetGroup:TargetGroup", name, args ?? new TargetGroupArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

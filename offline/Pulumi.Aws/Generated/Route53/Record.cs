@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Route53;
 
+[ResourceType("aws:route53/record:Record", Utilities.Version)]
 public partial class Record : global::Pulumi.CustomResource
 {
     [Output("fqdn")]
@@ -29,7 +30,7 @@ public partial class Record : global::Pulumi.CustomResource
     public Output<ImmutableArray<Outputs.RecordAlias>> Aliases { get; private set; } = null!;
 
     public Record(string name, RecordArgs args, CustomResourceOptions? options = null)
-        : base("aws:route53/record:Record", name, args, options)
+        : base("aws:route53/record:Record", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

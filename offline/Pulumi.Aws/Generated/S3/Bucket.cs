@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucket:Bucket", Utilities.Version)]
 public partial class Bucket : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -23,7 +24,7 @@ public partial class Bucket : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Bucket(string name, BucketArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:s3/bucket:Bucket", name, args ?? new BucketArgs(), options)
+        : base("aws:s3/bucket:Bucket", name, args ?? new BucketArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", Utilities.Version)]
 public partial class BucketLifecycleConfiguration : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -14,7 +15,7 @@ public partial class BucketLifecycleConfiguration : global::Pulumi.CustomResourc
     public Output<ImmutableArray<Outputs.BucketLifecycleConfigurationRule>> Rules { get; private set; } = null!;
 
     public BucketLifecycleConfiguration(string name, BucketLifecycleConfigurationArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name, args, options)
+        : base("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

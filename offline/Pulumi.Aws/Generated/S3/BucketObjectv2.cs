@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketObjectv2:BucketObjectv2", Utilities.Version)]
 public partial class BucketObjectv2 : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -26,7 +27,7 @@ public partial class BucketObjectv2 : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public BucketObjectv2(string name, BucketObjectv2Args args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketObjectv2:BucketObjectv2", name, args, options)
+        : base("aws:s3/bucketObjectv2:BucketObjectv2", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

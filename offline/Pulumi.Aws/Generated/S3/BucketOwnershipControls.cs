@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketOwnershipControls:BucketOwnershipControls", Utilities.Version)]
 public partial class BucketOwnershipControls : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -14,7 +15,7 @@ public partial class BucketOwnershipControls : global::Pulumi.CustomResource
     public Output<Outputs.BucketOwnershipControlsRule> Rule { get; private set; } = null!;
 
     public BucketOwnershipControls(string name, BucketOwnershipControlsArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name, args, options)
+        : base("aws:s3/bucketOwnershipControls:BucketOwnershipControls", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

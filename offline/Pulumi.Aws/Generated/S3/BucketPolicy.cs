@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketPolicy:BucketPolicy", Utilities.Version)]
 public partial class BucketPolicy : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -14,7 +15,7 @@ public partial class BucketPolicy : global::Pulumi.CustomResource
     public Output<string> Policy { get; private set; } = null!;
 
     public BucketPolicy(string name, BucketPolicyArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketPolicy:BucketPolicy", name, args, options)
+        : base("aws:s3/bucketPolicy:BucketPolicy", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

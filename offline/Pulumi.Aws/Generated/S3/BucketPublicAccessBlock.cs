@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", Utilities.Version)]
 public partial class BucketPublicAccessBlock : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -23,7 +24,7 @@ public partial class BucketPublicAccessBlock : global::Pulumi.CustomResource
     public Output<bool?> RestrictPublicBuckets { get; private set; } = null!;
 
     public BucketPublicAccessBlock(string name, BucketPublicAccessBlockArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name, args, options)
+        : base("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", Utilities.Version)]
 public partial class BucketServerSideEncryptionConfiguration : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -14,7 +15,7 @@ public partial class BucketServerSideEncryptionConfiguration : global::Pulumi.Cu
     public Output<ImmutableArray<Outputs.BucketServerSideEncryptionConfigurationRule>> Rules { get; private set; } = null!;
 
     public BucketServerSideEncryptionConfiguration(string name, BucketServerSideEncryptionConfigurationArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name, args, options)
+        : base("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

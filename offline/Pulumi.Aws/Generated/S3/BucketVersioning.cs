@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.S3;
 
+[ResourceType("aws:s3/bucketVersioning:BucketVersioning", Utilities.Version)]
 public partial class BucketVersioning : global::Pulumi.CustomResource
 {
     [Output("bucket")]
@@ -14,7 +15,7 @@ public partial class BucketVersioning : global::Pulumi.CustomResource
     public Output<Outputs.BucketVersioningVersioningConfiguration> VersioningConfiguration { get; private set; } = null!;
 
     public BucketVersioning(string name, BucketVersioningArgs args, CustomResourceOptions? options = null)
-        : base("aws:s3/bucketVersioning:BucketVersioning", name, args, options)
+        : base("aws:s3/bucketVersioning:BucketVersioning", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Sns;
 
+[ResourceType("aws:sns/topic:Topic", Utilities.Version)]
 public partial class Topic : global::Pulumi.CustomResource
 {
     [Output("arn")]
@@ -20,7 +21,7 @@ public partial class Topic : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public Topic(string name, TopicArgs? args = null, CustomResourceOptions? options = null)
-        : base("aws:sns/topic:Topic", name, args ?? new TopicArgs(), options)
+        : base("aws:sns/topic:Topic", name, args ?? new TopicArgs(), Utilities.ResourceOptions(options))
     {
     }
 }

@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Sns;
 
+[ResourceType("aws:sns/topicSubscription:TopicSubscription", Utilities.Version)]
 public partial class TopicSubscription : global::Pulumi.CustomResource
 {
     [Output("topic")]
@@ -17,7 +18,7 @@ public partial class TopicSubscription : global::Pulumi.CustomResource
     public Output<string> Endpoint { get; private set; } = null!;
 
     public TopicSubscription(string name, TopicSubscriptionArgs args, CustomResourceOptions? options = null)
-        : base("aws:sns/topicSubscription:TopicSubscription", name, args, options)
+        : base("aws:sns/topicSubscription:TopicSubscription", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

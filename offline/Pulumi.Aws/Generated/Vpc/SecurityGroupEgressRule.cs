@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Vpc;
 
+[ResourceType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", Utilities.Version)]
 public partial class SecurityGroupEgressRule : global::Pulumi.CustomResource
 {
     [Output("securityGroupId")]
@@ -35,7 +36,7 @@ public partial class SecurityGroupEgressRule : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public SecurityGroupEgressRule(string name, SecurityGroupEgressRuleArgs args, CustomResourceOptions? options = null)
-        : base("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name, args, options)
+        : base("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

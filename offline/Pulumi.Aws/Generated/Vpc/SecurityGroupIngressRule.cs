@@ -5,6 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws.Vpc;
 
+[ResourceType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", Utilities.Version)]
 public partial class SecurityGroupIngressRule : global::Pulumi.CustomResource
 {
     [Output("securityGroupId")]
@@ -35,7 +36,7 @@ public partial class SecurityGroupIngressRule : global::Pulumi.CustomResource
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
     public SecurityGroupIngressRule(string name, SecurityGroupIngressRuleArgs args, CustomResourceOptions? options = null)
-        : base("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, args, options)
+        : base("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", name, args, Utilities.ResourceOptions(options))
     {
     }
 }

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Infra.Harness;
+namespace Infra.Plan.Mocks;
 
-/// <summary>Self-signed certificates for tests, the offline plan and `./build.sh cert`.</summary>
-public static class TestCertificates
+/// <summary>Self-signed certificates for the offline plan, `./build.sh cert` and the tests.</summary>
+public static class SelfSignedCertificates
 {
     public sealed record Pair(string CertificatePem, string PrivateKeyPem);
 

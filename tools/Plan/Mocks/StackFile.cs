@@ -1,7 +1,7 @@
 using System.Text.Json;
 using YamlDotNet.RepresentationModel;
 
-namespace Infra.Harness;
+namespace Infra.Plan.Mocks;
 
 /// <summary>A Pulumi.&lt;stack&gt;.yaml read the way the Pulumi CLI hands it to a program: full keys
 /// (project:key), scalars as text, structured values as JSON. `secure:` values are never decrypted:
@@ -11,7 +11,7 @@ public sealed record StackFile(string Project, string Stack, IReadOnlyDictionary
     public const string SecretMarker = "[secret]";
 
     /// <summary>The stand-in certificate used for secure certificate keys, so the plan can validate the rest.</summary>
-    public static readonly Lazy<TestCertificates.Pair> PlaceholderCertificate = new(() => TestCertificates.Create("placeholder.example.com"));
+    public static readonly Lazy<SelfSignedCertificates.Pair> PlaceholderCertificate = new(() => SelfSignedCertificates.Create("placeholder.example.com"));
 
     public static string ProjectName(string projectDirectory)
     {

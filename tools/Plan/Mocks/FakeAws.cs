@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Pulumi.Testing;
 
-namespace Infra.Harness;
+namespace Infra.Plan.Mocks;
 
 /// <summary>Answers like AWS would: deterministic ids, ARNs and DNS names per resource type, and the
 /// invokes the stacks use. State echoes the inputs, as a created resource reports what it was given.</summary>

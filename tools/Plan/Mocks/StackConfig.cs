@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Infra.Harness;
+namespace Infra.Plan.Mocks;
 
 /// <summary>Sets the stack configuration the way the Pulumi CLI hands it to a program (PULUMI_CONFIG),
 /// and restores the previous values when disposed.</summary>

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Pulumi;
+using Pulumi.Testing;
+
+namespace Infra.Plan.Mocks;
+
+/// <summary>The mocks the plan runs on: every answer comes from <see cref="FakeAws"/>, and what the engine asked
+/// for is recorded (resource registrations in arrival order, component outputs).</summary>
+public sealed class RecordingMocks(FakeAws aws) : IMocks
+{
+    readonly ConcurrentQueue<MockResourceArgs> _registrations = new();
+    readonly ConcurrentDictionary<string, ImmutableDictionary<string, Output<object?>>> _outputs = new();
+
+    public FakeAws Aws { get; } = aws;
+
+    public IReadOnlyList<MockResourceArgs> Registrations => [.. _registrations];
+
+    /// <summary>What each component registered as its outputs, by the engine's URN.</summary>
+    public IReadOnlyDictionary<string, ImmutableDictionary<string, Output<object?>>> ComponentOutputs => _outputs;
+
+    public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
+    {
+        _registrations.Enqueue(args);
+        var (id, state) = Aws.NewResource(args);
+        return Task.FromResult<(string?, object)>((id, state));
+    }
+
+    public Task<object> CallAsync(MockCallArgs args) => Task.FromResult(Aws.Call(args));
+
+    public Task RegisterResourceOutputs(MockRegisterResourceOutputsRequest request)
+    {
+        _outputs[request.Urn] = request.Outputs;
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Runs a program on Pulumi's own test engine (<see cref="Deployment.TestAsync(IMocks, TestOptions, Func{Task{IDictionary{string, object}}})"/>)
+/// and observes the graph it builds.</summary>
+public sealed class PlanEngine(FakeAws? aws = null)
+{
+    public RecordingMocks Mocks { get; } = new(aws ?? new FakeAws());
+
+    public GraphCapture Capture { get; } = new();
+
+    /// <summary>Options that put the capture on a top-level component (it reaches every child).</summary>
+    public ComponentResourceOptions Options(ComponentResourceOptions? options = null) =>
+        ComponentResourceOptions.Merge(options, new ComponentResourceOptions { ResourceTransformations = { Capture.Transformation } });
+
+    /// <param name="mocks">What answers the engine; the recording mocks by default (tests wrap them in Moq to verify calls).</param>
+    public async Task<Graph> RunAsync(Func<Task<IDictionary<string, object?>>> program, TestOptions options, IMocks? mocks = null)
+    {
+        var (resources, outputs) = await Deployment.TestAsync(mocks ?? Mocks, options, program);
+        return new Graph([.. Capture.InConstructionOrder(resources)], Mocks.Registrations, outputs, Capture);
+    }
+}
+
+/// <summary>What a run produced: the resources in construction order, the inputs the engine received, the stack outputs.</summary>
+public sealed record Graph(ImmutableArray<Resource> Resources, IReadOnlyList<MockResourceArgs> Registrations,
+    IDictionary<string, object?> Outputs, GraphCapture Capture)
+{
+    public IEnumerable<T> All<T>() where T : Resource => Resources.OfType<T>();
+
+    public T Single<T>(string name) where T : Resource =>
+        All<T>().Single(resource => resource.GetResourceName() == name);
+
+    public IEnumerable<Resource> ChildrenOf(Resource parent) =>
+        Resources.Where(resource => Capture.ParentOf(resource) == parent);
+
+    /// <summary>What the engine received for a resource: inputs by [Input] names, provider reference.</summary>
+    public MockResourceArgs RegistrationOf(Resource resource) =>
+        Registrations.Single(args => args.Type == resource.GetResourceType() && args.Name == resource.GetResourceName());
+
+    public ImmutableDictionary<string, object> InputsOf(Resource resource) => RegistrationOf(resource).Inputs;
+
+    public IEnumerable<MockResourceArgs> OfType(string type) => Registrations.Where(args => args.Type == type);
+
+    public int Count(string type) => OfType(type).Count();
+
+    public ImmutableDictionary<string, int> CountsByType() =>
+        Registrations.GroupBy(args => args.Type!).ToImmutableSortedDictionary(group => group.Key, group => group.Count())
+            .ToImmutableDictionary();
+}
