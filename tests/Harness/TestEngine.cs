@@ -27,6 +27,8 @@ public sealed class TestEngine
     public Mock<IMocks> Mock { get; }
     public GraphCapture Capture => _engine.Capture;
     public IReadOnlyList<MockResourceArgs> Registrations => _engine.Mocks.Registrations;
+    public IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableDictionary<string, Output<object?>>> ComponentOutputs =>
+        _engine.Mocks.ComponentOutputs;
 
     public ComponentResourceOptions Options(ComponentResourceOptions? options = null) => _engine.Options(options);
 
