@@ -79,6 +79,29 @@ public class PlanToolTests
     }
 
     [Test]
+    public async Task Urns_are_the_cli_engines_and_the_order_is_construction_order_on_every_run()
+    {
+        var plans = new List<PlanDocument>();
+        for (var run = 0; run < 3; run++)
+            plans.Add(await PlanRunner.RunAsync(Cli.ProjectDirectory(), "prod"));
+        var plan = plans[0];
+
+        // The CLI engine's rule: the parent chain's types without the root stack, '$'-joined, then type and name.
+        Assert.That(plan.Resources.Select(resource => resource.Urn), Does.Contain(
+            "urn:pulumi:prod::infra::infra:network:Network$aws:ec2/vpc:Vpc::network-vpc"));
+        var certificate = plan.Resources.Single(resource => resource.Type == "aws:acm/certificate:Certificate");
+        Assert.That(certificate.Provider, Does.StartWith(
+            "urn:pulumi:prod::infra::infra:cdn:AssetDistribution$pulumi:providers:aws::assets-us-east-1::"));
+        foreach (var resource in plan.Resources.Where(resource => resource.Parent != plan.StackUrn))
+            Assert.That(resource.Urn, Does.StartWith(resource.Parent!.Split("::")[2] is var parentType
+                ? $"urn:pulumi:prod::infra::{parentType}$" : ""), resource.Name);
+
+        Assert.That(plan.Resources[0].Urn, Is.EqualTo("urn:pulumi:prod::infra::infra:network:Network::network"));
+        foreach (var other in plans.Skip(1))
+            Assert.That(other.Resources.Select(resource => resource.Urn), Is.EqualTo(plan.Resources.Select(resource => resource.Urn)));
+    }
+
+    [Test]
     public async Task An_unknown_stack_exits_1_and_names_the_stacks_there_are()
     {
         var (code, output, error) = await Run("plan", "staging");
