@@ -126,7 +126,7 @@ public sealed class WebLoadBalancer : ComponentResource
             if (listener.Protocol == "HTTPS")
             {
                 listenerArgs.SslPolicy = args.SslPolicy;
-                listenerArgs.CertificateArn = certificateArn!;
+                listenerArgs.CertificateArn = certificateArn ?? throw new InvalidOperationException("validation lets no HTTPS listener without a certificate");
             }
 
             var created = new Aws.LB.Listener($"{name}-{listener.Port}", listenerArgs, child);

@@ -19,6 +19,14 @@ public class RealEngineTests
     }
 
     [Test]
+    public void An_unset_optional_number_converts_to_no_input_at_all()
+    {
+        int? none = null;
+        Input<int>? number = none;
+        Assert.That(number, Is.Null);
+    }
+
+    [Test]
     public async Task Optional_inputs_left_unset_never_reach_the_engine()
     {
         var engine = new TestEngine();
