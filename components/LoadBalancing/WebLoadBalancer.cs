@@ -75,7 +75,7 @@ public sealed class WebLoadBalancer : ComponentResource
                 HealthCheck = new Aws.LB.Inputs.TargetGroupHealthCheckArgs
                 {
                     Enabled = true,
-                    Protocol = args.HealthCheck.Protocol,
+                    Protocol = args.HealthCheck.Protocol ?? target.Protocol,
                     Port = args.HealthCheck.Port,
                     Path = args.HealthCheck.Path,
                     Interval = args.HealthCheck.IntervalSeconds,
@@ -98,7 +98,7 @@ public sealed class WebLoadBalancer : ComponentResource
         Output<string>? httpsListenerArn = null;
         foreach (var listener in args.Listeners)
         {
-            var redirect = args.RedirectHttpToHttps && listener.Protocol == "HTTP";
+            var redirect = !args.Forwards(listener);
             var listenerArgs = new Aws.LB.ListenerArgs
             {
                 LoadBalancerArn = loadBalancer.Arn,

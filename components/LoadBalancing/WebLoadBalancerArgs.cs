@@ -10,7 +10,9 @@ public sealed record ListenerArgs(int Port, string Protocol, int TargetPort, str
 
 public sealed record HealthCheckArgs
 {
-    public string Protocol { get; init; } = "HTTP";
+    /// <summary>HTTP or HTTPS; unset, each target group is checked over its own protocol (an HTTPS target answers
+    /// only TLS, so a plain-HTTP check of it never passes).</summary>
+    public string? Protocol { get; init; }
 
     /// <summary>"traffic-port" or a port number.</summary>
     public string Port { get; init; } = "traffic-port";
@@ -100,9 +102,17 @@ public sealed record WebLoadBalancerArgs
     public DnsArgs? Dns { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The target groups: one per distinct target port and protocol, in listener order.</summary>
+    /// <summary>A redirecting listener answers itself: it forwards to no target group.</summary>
+    public bool Forwards(ListenerArgs listener) => !(RedirectHttpToHttps && listener.Protocol == "HTTP");
+
+    /// <summary>The target groups: one per distinct target port and protocol that a listener forwards to, in listener order.</summary>
     internal IReadOnlyList<(int Port, string Protocol)> Targets =>
-        [.. Listeners.Select(listener => (listener.TargetPort, listener.TargetProtocol)).Distinct()];
+        [.. Listeners.Where(Forwards).Select(listener => (listener.TargetPort, listener.TargetProtocol)).Distinct()];
+
+    /// <summary>The ports the instances must accept from the balancer: the forwarded target ports, and the health
+    /// check's port when it is not the traffic port.</summary>
+    public IReadOnlyList<int> InstancePorts =>
+        [.. Targets.Select(target => target.Port).Concat(int.TryParse(HealthCheck.Port, out var port) ? [port] : []).Distinct()];
 
     internal bool UploadsCertificate => Certificate is { Body: not null } or { PrivateKey: not null };
 
@@ -165,7 +175,8 @@ public sealed record WebLoadBalancerArgs
     void ValidateHealthCheck(Checks checks)
     {
         var check = HealthCheck;
-        checks.OneOf("protocol", check.Protocol, [.. Protocols]);
+        if (check.Protocol is not null)
+            checks.OneOf("protocol", check.Protocol, [.. Protocols]);
         checks.Require(check.Port == "traffic-port" || int.TryParse(check.Port, out var port) && port is >= 1 and <= 65535,
             "port", check.Port, "must be traffic-port or a port between 1 and 65535");
         checks.Require(check.Path.StartsWith('/') && check.Path.Length <= 1024, "path", check.Path, "must start with / (at most 1024 characters)");

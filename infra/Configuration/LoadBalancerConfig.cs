@@ -91,7 +91,7 @@ public static class LoadBalancerConfig
             return defaults;
         var args = new HealthCheckArgs
         {
-            Protocol = section.String("protocol", defaults.Protocol),
+            Protocol = section.OptionalString("protocol"),
             Port = section.String("port", defaults.Port),
             Path = section.String("path", defaults.Path),
             IntervalSeconds = section.Int("intervalSeconds", defaults.IntervalSeconds),

@@ -5,7 +5,9 @@ namespace Infra.Configuration;
 /// <summary>infra:network. Defaults: dev 2 zones, one NAT; prod 3 zones, a NAT per zone, flow logs.</summary>
 public static class NetworkConfig
 {
-    public static NetworkArgs Read(Section section, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags)
+    /// <param name="instancePorts">What the load balancer sends to the instances: the default of appPorts.</param>
+    public static NetworkArgs Read(Section section, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags,
+        IReadOnlyList<int> instancePorts)
     {
         var prod = environment == EnvironmentKind.Prod;
         var defaults = new NetworkArgs();
@@ -22,7 +24,7 @@ public static class NetworkConfig
             Nat = section.Enum("nat", prod ? NatStrategy.OnePerAz : NatStrategy.Single),
             Ipv6 = section.Bool("ipv6", false),
             S3GatewayEndpoint = section.Bool("s3GatewayEndpoint", true),
-            AppPorts = section.Ints("appPorts") ?? defaults.AppPorts,
+            AppPorts = section.Ints("appPorts") ?? instancePorts,
             AdminCidrs = section.Strings("adminCidrs") ?? [],
             FlowLogs = ReadFlowLogs(flowLogs, prod),
             Tags = tags,

@@ -42,12 +42,13 @@ public sealed record StackSettings(
         Section Read(string key) => Section.Parse($"{Namespace}:{key}", config.Get(key), problems);
         var tags = CommonTags(Deployment.Instance.ProjectName, stack, Read("tags"));
         var notifications = NotificationsConfig.Read(Read("notifications"));
+        var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, config.Get, tags);
         var settings = new StackSettings(
             environment,
             region ?? "",
             tags,
-            NetworkConfig.Read(Read("network"), environment, tags),
-            LoadBalancerConfig.Read(Read("loadBalancer"), environment, config.Get, tags),
+            NetworkConfig.Read(Read("network"), environment, tags, loadBalancer.InstancePorts),
+            loadBalancer,
             TierConfig.Read(Read("web"), TierKind.Web, environment, tags) with { Notifications = notifications },
             TierConfig.Read(Read("worker"), TierKind.Worker, environment, tags) with { Notifications = notifications },
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
@@ -70,9 +71,13 @@ public sealed record StackSettings(
         if (LoadBalancer.Ipv6 && !Network.Ipv6)
             yield return new Problem($"{Namespace}:loadBalancer.ipv6", true, $"a dual-stack balancer needs IPv6 subnets: set {Namespace}:network.ipv6 to true");
         foreach (var (listener, index) in LoadBalancer.Listeners.Select((listener, index) => (listener, index)))
-            if (!Network.AppPorts.Contains(listener.TargetPort))
+            if (LoadBalancer.Forwards(listener) && !Network.AppPorts.Contains(listener.TargetPort))
                 yield return new Problem($"{Namespace}:loadBalancer.listeners[{index}].targetPort", listener.TargetPort,
                     $"the instances only accept the network's appPorts ({string.Join(", ", Network.AppPorts)}); add it to {Namespace}:network.appPorts");
+        foreach (var (port, index) in Network.AppPorts.Select((port, index) => (port, index)))
+            if (!LoadBalancer.InstancePorts.Contains(port))
+                yield return new Problem($"{Namespace}:network.appPorts[{index}]", port,
+                    $"no listener forwards to it and no health check uses it ({string.Join(", ", LoadBalancer.InstancePorts)}); remove it, or the instances accept it for nothing");
     }
 
     /// <summary>A typo in a top-level key would otherwise be ignored silently.</summary>

@@ -17,8 +17,10 @@ public class ConfigValidationTests
         yield return Case("infra:loadBalancer", """{"idleTimeoutSeconds":0}""", "infra:loadBalancer.idleTimeoutSeconds = 0: must be between 1 and 4000");
         yield return Case("infra:loadBalancer", """{"healthCheck":{"intervalSeconds":5,"timeoutSeconds":5}}""", "infra:loadBalancer.healthCheck.timeoutSeconds = 5: must be less than intervalSeconds (5)");
         yield return Case("infra:loadBalancer", """{"stickiness":{"type":"appCookie"}}""", "infra:loadBalancer.stickiness.cookieName = (not set): appCookie needs the application's cookie name");
-        yield return Case("infra:loadBalancer", """{"listeners":[{"port":80,"protocol":"HTTP","targetPort":9000,"targetProtocol":"HTTP"}],"redirectHttpToHttps":false}""",
-            "infra:loadBalancer.listeners[0].targetPort = 9000: the instances only accept the network's appPorts (8080, 8443)");
+        yield return Case("infra:network", """{"appPorts":[8080,9000]}""",
+            "infra:network.appPorts[1] = 9000: no listener forwards to it and no health check uses it (8080)");
+        yield return Case("infra:network", """{"appPorts":[9000]}""",
+            "infra:loadBalancer.listeners[1].targetPort = 8080: the instances only accept the network's appPorts (9000)");
         yield return Case("infra:loadBalancer", """{"ipv6":true}""", "infra:loadBalancer.ipv6 = True: a dual-stack balancer needs IPv6 subnets");
         yield return Case("infra:web", """{"minSize":3,"maxSize":2}""", "infra:web.desiredCapacity = 3: must satisfy minSize (3) <= desiredCapacity <= maxSize (2)");
         yield return Case("infra:web", """{"alarms":{"periodSeconds":60}}""", "infra:web.alarms.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring");
