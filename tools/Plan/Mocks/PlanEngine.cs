@@ -22,8 +22,7 @@ public sealed class RecordingMocks(FakeAws aws) : IMocks
     public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
     {
         _registrations.Enqueue(args);
-        var (id, state) = Aws.NewResource(args);
-        return Task.FromResult<(string?, object)>((id, state));
+        return Task.FromResult(Aws.NewResource(args));
     }
 
     public Task<object> CallAsync(MockCallArgs args) => Task.FromResult(Aws.Call(args));
