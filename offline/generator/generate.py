@@ -264,8 +264,10 @@ def emit_resource(types, key, entry, out):
     lines = [file_header(namespace_of(module))]
     is_provider = name == "Provider"
     base_token = "aws" if is_provider else token
+    # The engine names a provider resource pulumi:providers:<package>, and rebuilds references to it by that type.
+    resource_type = "pulumi:providers:aws" if is_provider else token
     base_class = "global::Pulumi.ProviderResource" if is_provider else "global::Pulumi.CustomResource"
-    lines.append(f"[ResourceType(\"{base_token}\", Utilities.Version)]\n"
+    lines.append(f"[ResourceType(\"{resource_type}\", Utilities.Version)]\n"
                  f"public partial class {name} : {base_class}\n{{\n")
     outputs = entry.get("outputs", [])
     for n, (opt, ts) in select(cls, outputs, f"{token} outputs"):
@@ -305,7 +307,7 @@ def emit_invoke(types, key, entry, out):
                  f"        global::Pulumi.Deployment.Instance.InvokeAsync<{name}Result>(\"{token}\", args ?? new {name}Args(), options);\n\n"
                  f"    public static Output<{name}Result> Invoke({name}InvokeArgs? args = null, InvokeOptions? options = null) =>\n"
                  f"        global::Pulumi.Deployment.Instance.Invoke<{name}Result>(\"{token}\", args ?? new {name}InvokeArgs(), options);\n\n"
-                 f"    public static Output<{name}Result> Invoke({name}InvokeArgs args, InvokeOutputOptions options) =>\n"
+                 f"    public static Output<{name}Result> Invoke({name}InvokeArgs? args, InvokeOutputOptions options) =>\n"
                  f"        global::Pulumi.Deployment.Instance.Invoke<{name}Result>(\"{token}\", args ?? new {name}InvokeArgs(), options);\n}}\n\n")
     inputs = entry.get("inputs", [])
     lines.append(f"public sealed class {name}Args : global::Pulumi.InvokeArgs\n{{\n")

@@ -5,7 +5,7 @@ using Pulumi;
 
 namespace Pulumi.Aws;
 
-[ResourceType("aws", Utilities.Version)]
+[ResourceType("pulumi:providers:aws", Utilities.Version)]
 public partial class Provider : global::Pulumi.ProviderResource
 {
     [Output("region")]

@@ -92,6 +92,29 @@ public class RealEngineTests
         }
     }
 
+    sealed class ProviderHolder : ComponentResource
+    {
+        [Output] public Output<Aws.Provider> Provider { get; }
+
+        public ProviderHolder(string name, ComponentResourceOptions options) : base("test:index:ProviderHolder", name, options)
+        {
+            Provider = Output.Create(new Aws.Provider($"{name}-provider", new Aws.ProviderArgs { Region = "us-east-1" },
+                new CustomResourceOptions { Parent = this }));
+            RegisterOutputs();
+        }
+    }
+
+    [Test]
+    public async Task A_component_output_that_is_a_provider_comes_back_as_the_provider_class()
+    {
+        var engine = new TestEngine();
+        ProviderHolder? holder = null;
+        await engine.RunAsync(() => holder = new ProviderHolder("holder", engine.Options()));
+
+        var registered = engine.ComponentOutputs[await OutputUtilities.GetValueAsync(holder!.Urn)];
+        Assert.That(await OutputUtilities.GetValueAsync(registered["Provider"]), Is.InstanceOf<Aws.Provider>());
+    }
+
     [Test]
     public async Task A_component_output_that_is_a_resource_comes_back_as_that_resource_class()
     {

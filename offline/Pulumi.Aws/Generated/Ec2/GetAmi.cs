@@ -13,7 +13,7 @@ public static class GetAmi
     public static Output<GetAmiResult> Invoke(GetAmiInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetAmiResult>("aws:ec2/getAmi:getAmi", args ?? new GetAmiInvokeArgs(), options);
 
-    public static Output<GetAmiResult> Invoke(GetAmiInvokeArgs args, InvokeOutputOptions options) =>
+    public static Output<GetAmiResult> Invoke(GetAmiInvokeArgs? args, InvokeOutputOptions options) =>
         global::Pulumi.Deployment.Instance.Invoke<GetAmiResult>("aws:ec2/getAmi:getAmi", args ?? new GetAmiInvokeArgs(), options);
 }
 
