@@ -62,15 +62,19 @@ public sealed class AutoScaledTier : ComponentResource
             Tags = Tagging.Named(tags, $"{name}-instance"),
         }, child);
 
+        // Named, not auto-named, so the instances' user data can name their own group when they complete the drain
+        // hook (a group is replaced only when its name changes, so the fixed name never collides with itself).
+        var lifecycle = new LifecycleTarget($"{Deployment.Instance.ProjectName}-{Deployment.Instance.StackName}-{name}", $"{name}-drain");
+
         var template = new Aws.Ec2.LaunchTemplate(name, new Aws.Ec2.LaunchTemplateArgs
         {
             NamePrefix = $"{name}-",
-            ImageId = ImageId(name, args),
+            ImageId = args.Ami.ImageReference(args.Architecture),
             InstanceType = args.InstanceType,
             KeyName = args.KeyName!,
             VpcSecurityGroupIds = { securityGroupId },
             IamInstanceProfile = new Aws.Ec2.Inputs.LaunchTemplateIamInstanceProfileArgs { Arn = profile.Arn },
-            UserData = UserData.Render(role, args.UserData),
+            UserData = UserData.Render(role, args.UserData, lifecycle),
             MetadataOptions = new Aws.Ec2.Inputs.LaunchTemplateMetadataOptionsArgs
             {
                 HttpEndpoint = "enabled",
@@ -107,6 +111,7 @@ public sealed class AutoScaledTier : ComponentResource
             groupTags.Add(new Aws.AutoScaling.Inputs.GroupTagArgs { Key = key, Value = value, PropagateAtLaunch = true });
         var group = new Aws.AutoScaling.Group(name, new Aws.AutoScaling.GroupArgs
         {
+            Name = lifecycle.GroupName,
             MinSize = args.MinSize,
             MaxSize = args.MaxSize,
             DesiredCapacity = args.DesiredCapacity,
@@ -142,13 +147,24 @@ public sealed class AutoScaledTier : ComponentResource
             IgnoreChanges = { "desiredCapacity" },
         });
 
-        new Aws.AutoScaling.LifecycleHook($"{name}-drain", new Aws.AutoScaling.LifecycleHookArgs
+        new Aws.AutoScaling.LifecycleHook(lifecycle.HookName, new Aws.AutoScaling.LifecycleHookArgs
         {
-            Name = $"{name}-drain",
+            Name = lifecycle.HookName,
             AutoscalingGroupName = group.Name,
             LifecycleTransition = "autoscaling:EC2_INSTANCE_TERMINATING",
             HeartbeatTimeout = args.TerminationDrainSeconds,
             DefaultResult = "CONTINUE",
+        }, child);
+        // Lets each instance end its own wait once drained (the user data's app-drain service) instead of
+        // holding every termination for the full heartbeat timeout.
+        new Aws.Iam.RolePolicy($"{name}-drain", new Aws.Iam.RolePolicyArgs
+        {
+            Role = instanceRole.Id,
+            Policy = Policies.Document(this, new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Actions = { "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat" },
+                Resources = { group.Arn },
+            }),
         }, child);
 
         var topicArn = Notifications(name, args, group, tags);
@@ -183,23 +199,27 @@ public sealed class AutoScaledTier : ComponentResource
                 okActions.Add(topicArn);
             }
 
-            var alarm = new Aws.CloudWatch.MetricAlarm($"{name}-{rule.Name}", new Aws.CloudWatch.MetricAlarmArgs
+            foreach (var (suffix, dimensions) in Dimensions(rule, group, args))
             {
-                AlarmDescription = $"{rule.Metric.Namespace}/{rule.Metric.Name} {rule.Comparison} {rule.Threshold}: step scaling of {name}",
-                Namespace = rule.Metric.Namespace,
-                MetricName = rule.Metric.Name,
-                Dimensions = Dimensions(rule, group, args),
-                Statistic = rule.Statistic,
-                Period = rule.PeriodSeconds,
-                EvaluationPeriods = rule.EvaluationPeriods,
-                ComparisonOperator = rule.Comparison,
-                Threshold = rule.Threshold,
-                TreatMissingData = rule.TreatMissingData,
-                AlarmActions = alarmActions,
-                OkActions = okActions,
-                Tags = Tagging.Named(tags, $"{name}-{rule.Name}"),
-            }, child);
-            alarms.Add(alarm.Name);
+                var alarmName = $"{name}-{rule.Name}{suffix}";
+                var alarm = new Aws.CloudWatch.MetricAlarm(alarmName, new Aws.CloudWatch.MetricAlarmArgs
+                {
+                    AlarmDescription = $"{rule.Metric.Namespace}/{rule.Metric.Name} {rule.Comparison} {rule.Threshold}: step scaling of {name}",
+                    Namespace = rule.Metric.Namespace,
+                    MetricName = rule.Metric.Name,
+                    Dimensions = dimensions,
+                    Statistic = rule.Statistic,
+                    Period = rule.PeriodSeconds,
+                    EvaluationPeriods = rule.EvaluationPeriods,
+                    ComparisonOperator = rule.Comparison,
+                    Threshold = rule.Threshold,
+                    TreatMissingData = rule.TreatMissingData,
+                    AlarmActions = alarmActions,
+                    OkActions = okActions,
+                    Tags = Tagging.Named(tags, alarmName),
+                }, child);
+                alarms.Add(alarm.Name);
+            }
         }
 
         foreach (var schedule in args.Schedules)
@@ -231,41 +251,22 @@ public sealed class AutoScaledTier : ComponentResource
             .Select(rule => rule.PeriodSeconds * rule.EvaluationPeriods + (rule.EstimatedInstanceWarmupSeconds ?? args.DefaultInstanceWarmupSeconds))
             .Cast<int?>().Min();
 
-    Input<string> ImageId(string name, AutoScaledTierArgs args)
-    {
-        if (args.Ami.Id is { } id)
-            return id;
-        var lookup = new Aws.Ec2.GetAmiInvokeArgs
-        {
-            MostRecent = true,
-            Owners = { args.Ami.Owner },
-            Filters =
-            {
-                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "name", Values = { args.Ami.NamePattern.Replace("{arch}", args.Architecture) } },
-                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "architecture", Values = { args.Architecture } },
-                new Aws.Ec2.Inputs.GetAmiFilterInputArgs { Name = "state", Values = { "available" } },
-            },
-        };
-        return Aws.Ec2.GetAmi.Invoke(lookup, new InvokeOptions { Parent = this }).Apply(image => image.Id);
-    }
-
-    static InputMap<string> Dimensions(ScalingRule rule, Aws.AutoScaling.Group group, AutoScaledTierArgs args)
+    /// <summary>The alarms a rule needs, each with its name suffix: one for group metrics, one per target group that
+    /// receives traffic for load-balancer metrics (a group that gets none reports nothing, so its alarm never fires).</summary>
+    static IEnumerable<(string Suffix, InputMap<string> Dimensions)> Dimensions(ScalingRule rule, Aws.AutoScaling.Group group, AutoScaledTierArgs args)
     {
         if (rule.Metric.Dimensions is { } given)
-            return given.ToDictionary(pair => pair.Key, pair => pair.Value);
-        return rule.Metric.Namespace switch
-        {
-            "AWS/ApplicationELB" => new InputMap<string>
-            {
-                { "TargetGroup", args.TargetGroupArnSuffix ?? throw BehindNoBalancer(rule) },
-                { "LoadBalancer", args.LoadBalancerArnSuffix ?? throw BehindNoBalancer(rule) },
-            },
-            _ => new InputMap<string> { { "AutoScalingGroupName", group.Name } },
-        };
+            return [("", (InputMap<string>)given.ToDictionary(pair => pair.Key, pair => pair.Value))];
+        if (rule.Metric.Namespace != "AWS/ApplicationELB")
+            return [("", new InputMap<string> { { "AutoScalingGroupName", group.Name } })];
+        var loadBalancer = args.LoadBalancerArnSuffix ?? throw BehindNoBalancer(rule);
+        var targetGroups = args.TargetGroupArnSuffixes is { Count: > 0 } suffixes ? suffixes : throw BehindNoBalancer(rule);
+        return targetGroups.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair =>
+            (targetGroups.Count == 1 ? "" : $"-{pair.Key}", new InputMap<string> { { "TargetGroup", pair.Value }, { "LoadBalancer", loadBalancer } }));
     }
 
     static ArgumentException BehindNoBalancer(ScalingRule rule) =>
-        new($"scaling rule '{rule.Name}' watches a load-balancer metric, but the tier has no TargetGroupArnSuffix and LoadBalancerArnSuffix");
+        new($"scaling rule '{rule.Name}' watches a load-balancer metric, but the tier has no TargetGroupArnSuffixes and LoadBalancerArnSuffix");
 
     Output<string>? Notifications(string name, AutoScaledTierArgs args, Aws.AutoScaling.Group group, IReadOnlyDictionary<string, string> tags)
     {

@@ -14,15 +14,19 @@ public enum TierKind
     Worker,
 }
 
+/// <summary>The image: a pinned id, or a Systems Manager parameter that EC2 resolves at each launch. Either way the
+/// launch template stays the same when AWS publishes a new image, so no deploy rolls the instances by surprise.</summary>
 public sealed record AmiArgs
 {
-    /// <summary>A fixed image; when null the newest image matching the owner and name pattern.</summary>
+    public const string AmazonLinux2023 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}";
+
     public string? Id { get; init; }
 
-    public string Owner { get; init; } = "amazon";
+    /// <summary>Used when no id is pinned; {arch} becomes x86_64 or arm64 to match the instance type.</summary>
+    public string SsmParameter { get; init; } = AmazonLinux2023;
 
-    /// <summary>{arch} becomes x86_64 or arm64 to match the instance type.</summary>
-    public string NamePattern { get; init; } = "al2023-ami-2023.*-{arch}";
+    /// <summary>The launch template's imageId: the id, or the resolve:ssm: form EC2 accepts there.</summary>
+    public string ImageReference(string architecture) => Id ?? $"resolve:ssm:{SsmParameter.Replace("{arch}", architecture)}";
 }
 
 public sealed record UserDataArgs
@@ -40,6 +44,9 @@ public sealed record AutoScaledTierArgs
         "AllocationStrategy", "Default",
     ];
 
+    /// <summary>Variables the tier writes to /etc/app/app.env itself.</summary>
+    public static readonly IReadOnlyList<string> ReservedEnvironment = ["ROLE", "DB_HOST", "ASSET_HOST", "ASG_NAME", "LIFECYCLE_HOOK"];
+
     public required TierKind Kind { get; init; }
 
     // Wiring from the network and load balancer; required to build, not part of the validated configuration.
@@ -49,8 +56,9 @@ public sealed record AutoScaledTierArgs
     /// <summary>Web: the target groups the instances join once healthy.</summary>
     public Output<ImmutableArray<string>>? TargetGroupArns { get; init; }
 
-    /// <summary>Web: dimensions of the latency alarm (TargetGroup and LoadBalancer ARN suffixes).</summary>
-    public Output<string>? TargetGroupArnSuffix { get; init; }
+    /// <summary>Web: the TargetGroup dimension of load-balancer alarms, one alarm per group that receives traffic,
+    /// keyed by a short name (the target port).</summary>
+    public IReadOnlyDictionary<string, Output<string>>? TargetGroupArnSuffixes { get; init; }
     public Output<string>? LoadBalancerArnSuffix { get; init; }
 
     public AmiArgs Ami { get; init; } = new();
@@ -96,10 +104,11 @@ public sealed record AutoScaledTierArgs
             checks.Require(Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$"), "ami.id", id, "must be an AMI id such as ami-0123456789abcdef0");
         else
         {
-            checks.Require(Ami.Owner.Length > 0, "ami.owner", Ami.Owner, "must name an image owner (amazon, an account id, aws-marketplace)");
+            checks.Require(Regex.IsMatch(Ami.SsmParameter, @"^/[A-Za-z0-9_.\-/{}]+$"), "ami.ssmParameter", Ami.SsmParameter,
+                "must be a Systems Manager parameter name such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}");
             var other = Architecture == "arm64" ? "x86_64" : "arm64";
-            checks.Require(!Ami.NamePattern.Contains(other, StringComparison.Ordinal), "ami.namePattern", Ami.NamePattern,
-                $"asks for {other} images but {InstanceType} runs {Architecture}; use {{arch}} in the pattern");
+            checks.Require(!Ami.SsmParameter.Contains(other, StringComparison.Ordinal), "ami.ssmParameter", Ami.SsmParameter,
+                $"names {other} images but {InstanceType} runs {Architecture}; use {{arch}} in the name");
         }
 
         if (KeyName is { } key)
@@ -117,6 +126,8 @@ public sealed record AutoScaledTierArgs
         foreach (var policy in TerminationPolicies.Where(policy => !AllTerminationPolicies.Contains(policy)))
             checks.Add("terminationPolicies", policy, $"must be one of {string.Join(", ", AllTerminationPolicies)}");
 
+        foreach (var name in UserData.Environment.Keys.Intersect(ReservedEnvironment))
+            checks.Add($"userData.environment.{name}", name, $"is set by the tier itself ({string.Join(", ", ReservedEnvironment)})");
         foreach (var (name, _) in UserData.Environment.Where(pair => !Regex.IsMatch(pair.Key, "^[A-Z_][A-Z0-9_]*$")))
             checks.Add($"userData.environment.{name}", name, "names must be upper-case shell variable names (A-Z, 0-9, _)");
         foreach (var (name, value) in UserData.Environment.Where(pair => pair.Value.Contains('\n') || pair.Value.Contains('\r')))

@@ -24,6 +24,10 @@ public sealed class WebLoadBalancer : ComponentResource
     /// <summary>Target group ARN suffixes keyed by target port, for CloudWatch dimensions.</summary>
     [Output] public Output<ImmutableDictionary<string, string>> TargetGroupArnSuffixes { get; }
 
+    /// <summary>The same suffixes as plain properties, known while the program runs, so a tier can create one alarm
+    /// per target group.</summary>
+    public IReadOnlyDictionary<string, Output<string>> TargetGroupArnSuffixByPort { get; }
+
     [Output] public Output<string?> HttpsListenerArn { get; }
     [Output] public Output<string?> AccessLogBucket { get; }
 
@@ -157,6 +161,7 @@ public sealed class WebLoadBalancer : ComponentResource
         SecurityGroupId = securityGroupId;
         TargetGroupArns = ByPort(targetGroups, group => group.Arn);
         TargetGroupArnSuffixes = ByPort(targetGroups, group => group.ArnSuffix);
+        TargetGroupArnSuffixByPort = targetGroups.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ArnSuffix);
         HttpsListenerArn = httpsListenerArn is null ? Output.Create((string?)null) : httpsListenerArn.Apply(arn => (string?)arn);
         AccessLogBucket = logs is null ? Output.Create((string?)null) : logs.Value.Bucket.Id.Apply(id => (string?)id);
         var scheme = args.Listeners.Any(listener => listener.Protocol == "HTTPS") ? "https" : "http";

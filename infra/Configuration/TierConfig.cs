@@ -34,8 +34,7 @@ public static class TierConfig
             Ami = ami is null ? new AmiArgs() : new AmiArgs
             {
                 Id = ami.OptionalString("id"),
-                Owner = ami.String("owner", new AmiArgs().Owner),
-                NamePattern = ami.String("namePattern", new AmiArgs().NamePattern),
+                SsmParameter = ami.String("ssmParameter", AmiArgs.AmazonLinux2023),
             },
             UserData = new UserDataArgs
             {

@@ -35,7 +35,7 @@ public static class WebStack
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.InstanceSecurityGroupId,
             TargetGroupArns = loadBalancer.TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
-            TargetGroupArnSuffix = loadBalancer.TargetGroupArnSuffixes.Apply(suffixes => suffixes.OrderBy(pair => pair.Key).First().Value),
+            TargetGroupArnSuffixes = loadBalancer.TargetGroupArnSuffixByPort,
             LoadBalancerArnSuffix = loadBalancer.ArnSuffix,
             UserData = settings.Web.UserData with { AssetHost = assets.AssetHosts.Apply(hosts => string.Join(",", hosts)) },
         }, options, $"{ns}:web");

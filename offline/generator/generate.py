@@ -291,7 +291,7 @@ def emit_resource(types, key, entry, out):
 
 
 def emit_invoke(types, key, entry, out):
-    module, name = key.split(":")   # name = GetAmi
+    module, name = key.split(":")   # name = GetRegion
     types.current_module = module
     base = package_dir()
     folder = "" if module == "index" else module + "/"

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
 using Infra.Components.Compute;
 using Pulumi;
 using Aws = Pulumi.Aws;
@@ -19,7 +20,7 @@ public class AutoScaledTierTests
             SubnetIds = Subnets,
             SecurityGroupId = Output.Create("sg-instances"),
             TargetGroupArns = Output.Create(ImmutableArray.Create("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-8080/abc")),
-            TargetGroupArnSuffix = Output.Create("targetgroup/web-8080/abc"),
+            TargetGroupArnSuffixes = new Dictionary<string, Output<string>> { ["8080"] = Output.Create("targetgroup/web-8080/abc") },
             LoadBalancerArnSuffix = Output.Create("app/web/def"),
             MinSize = 2,
             MaxSize = 4,
@@ -77,19 +78,18 @@ public class AutoScaledTierTests
     }
 
     [Test]
-    public async Task The_image_is_looked_up_for_the_instance_types_architecture()
+    public async Task The_image_is_resolved_by_EC2_at_launch_so_a_new_AWS_image_does_not_change_the_template()
     {
         var (graph, _) = await Build("worker", Worker());
         var imageId = await graph.All<Aws.Ec2.LaunchTemplate>().Single().ImageId.ValueAsync();
-        Assert.That(imageId, Does.StartWith("ami-"));
-        var engine = new TestEngine();
-        var answer = engine.Aws.Call(new Pulumi.Testing.MockCallArgs
-        {
-            Token = "aws:ec2/getAmi:getAmi",
-            Args = ImmutableDictionary<string, object>.Empty.Add("filters", ImmutableArray.Create<object>(
-                ImmutableDictionary<string, object>.Empty.Add("name", "name").Add("values", ImmutableArray.Create<object>("al2023-ami-2023.*-arm64")))),
-        });
-        Assert.That(((ImmutableDictionary<string, object>)answer)["id"], Is.EqualTo(imageId));
+        Assert.That(imageId, Is.EqualTo("resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64"));
+    }
+
+    [Test]
+    public async Task A_pinned_image_id_goes_into_the_template_as_written()
+    {
+        var (graph, _) = await Build("worker", Worker() with { Ami = new AmiArgs { Id = "ami-0123456789abcdef0" } });
+        Assert.That(await graph.All<Aws.Ec2.LaunchTemplate>().Single().ImageId.ValueAsync(), Is.EqualTo("ami-0123456789abcdef0"));
     }
 
     [Test]
@@ -212,23 +212,62 @@ public class AutoScaledTierTests
         Assert.That(web.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
         {
             [AutoScaledTier.Type] = 1, ["aws:iam/role:Role"] = 1, ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = 2,
-            ["aws:iam/instanceProfile:InstanceProfile"] = 1, ["aws:ec2/launchTemplate:LaunchTemplate"] = 1, ["aws:autoscaling/group:Group"] = 1,
+            ["aws:iam/instanceProfile:InstanceProfile"] = 1, ["aws:iam/rolePolicy:RolePolicy"] = 1, ["aws:ec2/launchTemplate:LaunchTemplate"] = 1, ["aws:autoscaling/group:Group"] = 1,
             ["aws:autoscaling/lifecycleHook:LifecycleHook"] = 1, ["aws:sns/topic:Topic"] = 1, ["aws:sns/topicSubscription:TopicSubscription"] = 1,
             ["aws:autoscaling/notification:Notification"] = 1, ["aws:autoscaling/policy:Policy"] = 3, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 3,
             ["aws:autoscaling/schedule:Schedule"] = 2,
         }));
-        Assert.That(worker.Registrations, Has.Count.EqualTo(12));
+        Assert.That(worker.Registrations, Has.Count.EqualTo(13));
         Assert.That(await webTier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 3 + 120));
     }
 
     [Test]
-    public async Task The_instance_role_gets_only_the_ssm_and_cloudwatch_agent_managed_policies()
+    public async Task The_instance_role_gets_the_ssm_and_cloudwatch_agent_managed_policies_and_nothing_broader()
     {
         var (graph, _) = await Build("web", Web());
         Assert.That(graph.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Select(r => r.Inputs["policyArn"]),
             Is.EquivalentTo(new[] { "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" }));
-        Assert.That(graph.Count("aws:iam/rolePolicy:RolePolicy"), Is.Zero);
+        Assert.That(graph.Count("aws:iam/rolePolicy:RolePolicy"), Is.EqualTo(1), "only the drain hook policy is inline");
         Assert.That((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"], Does.Contain("ec2.amazonaws.com"));
+    }
+
+    [Test]
+    public async Task A_terminating_instance_can_complete_its_own_groups_drain_hook_and_no_other()
+    {
+        var (graph, tier) = await Build("worker", Worker() with { TerminationDrainSeconds = 900 });
+        var group = graph.All<Aws.AutoScaling.Group>().Single();
+        var hook = graph.All<Aws.AutoScaling.LifecycleHook>().Single();
+        var groupName = await group.Name.ValueAsync();
+        Assert.That(await hook.AutoscalingGroupName.ValueAsync(), Is.EqualTo(groupName));
+        Assert.That(await hook.HeartbeatTimeout.ValueAsync(), Is.EqualTo(900));
+
+        var inline = graph.OfType("aws:iam/rolePolicy:RolePolicy").Single();
+        Assert.That(inline.Inputs["role"], Is.EqualTo(await graph.All<Aws.Iam.Role>().Single().Id.ValueAsync()));
+        var statement = JsonDocument.Parse((string)inline.Inputs["policy"]).RootElement.GetProperty("Statement")[0];
+        Assert.That(statement.GetProperty("Action").EnumerateArray().Select(action => action.GetString()),
+            Is.EquivalentTo(new[] { "autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat" }));
+        Assert.That(statement.GetProperty("Resource").GetString(), Is.EqualTo(await tier.GroupArn.ValueAsync()));
+
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String((await graph.All<Aws.Ec2.LaunchTemplate>().Single().UserData.ValueAsync())!));
+        Assert.That(script, Does.Contain($"ASG_NAME='{groupName}'\nLIFECYCLE_HOOK='{await hook.Name.ValueAsync()}'\n"));
+        Assert.That(script, Does.Contain("meta-data/$1").And.Contain("autoscaling/target-lifecycle-state").And.Contain("complete-lifecycle-action"));
+        Assert.That(script, Does.Contain("systemctl enable --now app-drain.service"));
+    }
+
+    [Test]
+    public async Task A_latency_rule_gets_one_alarm_per_target_group_that_receives_traffic()
+    {
+        var suffixes = new Dictionary<string, Output<string>>
+        {
+            ["8080"] = Output.Create("targetgroup/web-8080/abc"), ["8443"] = Output.Create("targetgroup/web-8443/def"),
+        };
+        var (graph, _) = await Build("web", Web(a => a with { TargetGroupArnSuffixes = suffixes, ScalingRules = [ScalingRule.LatencyHigh()] }));
+        var alarms = graph.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").ToList();
+        Assert.That(alarms.Select(alarm => alarm.Name), Is.EquivalentTo(new[] { "web-latency-high-8080", "web-latency-high-8443" }));
+        Assert.That(alarms.Select(alarm => ((ImmutableDictionary<string, object>)alarm.Inputs["dimensions"])["TargetGroup"]),
+            Is.EquivalentTo(new[] { "targetgroup/web-8080/abc", "targetgroup/web-8443/def" }));
+        var policy = await graph.All<Aws.AutoScaling.Policy>().Single().Arn.ValueAsync();
+        Assert.That(alarms.All(alarm => ((ImmutableArray<object>)alarm.Inputs["alarmActions"]).Contains(policy)), Is.True);
     }
 
     [Test]
@@ -247,7 +286,8 @@ public class AutoScaledTierTests
         yield return Case(a => a with { DesiredCapacity = 5 }, "web.desiredCapacity = 5: must satisfy");
         yield return Case(a => a with { InstanceType = "large" }, "web.instanceType = 'large': must be an EC2 instance type");
         yield return Case(a => a with { Ami = new AmiArgs { Id = "ami-xyz" } }, "web.ami.id = 'ami-xyz': must be an AMI id");
-        yield return Case(a => a with { InstanceType = "m7g.large", Ami = new AmiArgs { NamePattern = "al2023-ami-*-x86_64" } }, "asks for x86_64 images but m7g.large runs arm64");
+        yield return Case(a => a with { InstanceType = "m7g.large", Ami = new AmiArgs { SsmParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" } },
+            "names x86_64 images but m7g.large runs arm64");
         yield return Case(a => a with { RootVolumeGb = 4 }, "web.rootVolumeGb = 4: must be between 8 and 16384");
         yield return Case(a => a with { TerminationPolicies = ["Random"] }, "web.terminationPolicies = 'Random': must be one of OldestInstance");
         yield return Case(a => a with { TerminationDrainSeconds = 10 }, "web.terminationDrainSeconds = 10: must be between 30 and 7200");

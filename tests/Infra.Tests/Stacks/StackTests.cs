@@ -134,7 +134,7 @@ public class StackTests
     {
         var (dev, prod) = (await Dev(), await Prod());
         TestContext.Out.WriteLine($"dev: {dev.Registrations.Count} resources; prod: {prod.Registrations.Count} resources");
-        Assert.That(dev.Registrations.Count, Is.EqualTo(79));
-        Assert.That(prod.Registrations.Count, Is.EqualTo(117));
+        Assert.That(dev.Registrations.Count, Is.EqualTo(81));
+        Assert.That(prod.Registrations.Count, Is.EqualTo(119));
     }
 }

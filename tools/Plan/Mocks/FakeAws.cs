@@ -186,7 +186,6 @@ public sealed class FakeAws
                 ("accountId", AccountId), ("arn", $"arn:aws:iam::{AccountId}:user/ci"), ("id", AccountId)),
             "aws:index/getPartition:getPartition" => Map(("partition", "aws"), ("dnsSuffix", "amazonaws.com")),
             "aws:index/getRegion:getRegion" => Map(("region", Region), ("name", Region), ("id", Region)),
-            "aws:ec2/getAmi:getAmi" => Ami(inputs),
             "aws:iam/getPolicyDocument:getPolicyDocument" => Map(("json", PolicyJson(inputs)), ("id", "policy")),
             "aws:cloudfront/getCachePolicy:getCachePolicy" => ManagedPolicy(inputs, CachePolicies),
             "aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy" => ManagedPolicy(inputs, ResponseHeadersPolicies),
@@ -212,16 +211,6 @@ public sealed class FakeAws
         return known.TryGetValue(name, out var id)
             ? Map(("id", id), ("name", name))
             : throw new InvalidOperationException($"no managed CloudFront policy named '{name}'");
-    }
-
-    static ImmutableDictionary<string, object> Ami(ImmutableDictionary<string, object> inputs)
-    {
-        var filters = inputs.TryGetValue("filters", out var value) ? ((ImmutableArray<object>)value).Cast<ImmutableDictionary<string, object>>() : [];
-        var pattern = filters.Where(filter => (string)filter["name"] == "name")
-            .SelectMany(filter => ((ImmutableArray<object>)filter["values"]).Cast<string>()).FirstOrDefault() ?? "image-*";
-        var architecture = pattern.Contains("arm64", StringComparison.Ordinal) ? "arm64" : "x86_64";
-        return Map(("id", $"ami-{Hex(pattern, 17)}"), ("architecture", architecture),
-            ("name", pattern.Replace("*", "2026.11.1", StringComparison.Ordinal)));
     }
 
     /// <summary>Renders statements the way the AWS provider does: single values collapse to a string.</summary>

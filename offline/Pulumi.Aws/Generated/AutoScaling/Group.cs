@@ -67,6 +67,9 @@ public partial class Group : global::Pulumi.CustomResource
 
 public sealed class GroupArgs : global::Pulumi.ResourceArgs
 {
+    [Input("name")]
+    public Input<string>? Name { get; set; }
+
     [Input("minSize", required: true)]
     public Input<int> MinSize { get; set; } = null!;
 
