@@ -176,15 +176,10 @@ public sealed record AutoScaledTierArgs
         }
     }
 
-    /// <summary>EC2 publishes every 5 minutes, or every minute with detailed monitoring; other metrics every minute.</summary>
     void ValidatePeriod(Checks at, ScalingRule rule)
     {
-        if (rule.Metric.Namespace == "AWS/EC2" && !DetailedMonitoring)
-            at.Require(rule.PeriodSeconds >= 300 && rule.PeriodSeconds % 300 == 0, "periodSeconds", rule.PeriodSeconds,
-                "EC2 metrics come every 300 s without detailed monitoring: use a multiple of 300, or turn detailedMonitoring on");
-        else
-            at.Require(rule.PeriodSeconds is 10 or 30 || rule.PeriodSeconds >= 60 && rule.PeriodSeconds % 60 == 0, "periodSeconds",
-                rule.PeriodSeconds, "must be 10, 30 or a multiple of 60");
+        if (MetricResolution.PeriodProblem(rule.Metric.Namespace, rule.PeriodSeconds, DetailedMonitoring) is { } problem)
+            at.Add("periodSeconds", rule.PeriodSeconds, problem);
     }
 
     static void ValidateSteps(Checks at, ScalingRule rule)

@@ -77,6 +77,22 @@ public static class Cli
             return ConfigurationError;
         }
 
+        if (document.Findings.Any(finding => finding.Severity == Checks.Severity.Error))
+        {
+            var console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
+                ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+                Out = new AnsiConsoleOutput(error),
+                Interactive = InteractionSupport.No,
+            });
+            if (!interactive)
+                console.Profile.Width = 1000; // one finding per line in logs; a terminal wraps to its own width
+            FindingList.Render(document.Findings, console);
+            await error.WriteLineAsync($"The plan of {stack} stops: {document.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
+            return ConfigurationError;
+        }
+
         var writer = outFile is null ? output : new StringWriter();
         switch (format)
         {

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Infra.Plan;
 
-/// <summary>One resource of the plan, as documented in README.md (JSON plan).</summary>
+/// <summary>One resource of the plan, as documented in README.md (JSON plan). Outputs are what AWS computes on
+/// create (id, ARN, generated names), as the mocks answer them: the values other resources refer to.</summary>
 public sealed record PlannedResource(
     string Urn,
     string Type,
@@ -11,21 +12,26 @@ public sealed record PlannedResource(
     string? Provider,
     IReadOnlyList<string> DependsOn,
     bool Protect,
-    JsonObject Inputs);
+    JsonObject Inputs,
+    JsonObject Outputs);
 
 public sealed record Diagnostic(string Severity, string Key, string Message);
 
-/// <summary>What a stack will create: resources in registration order, stack outputs, diagnostics.</summary>
+/// <summary>What a stack will create: resources in registration order, stack outputs, diagnostics, and the
+/// findings of the plan checks over that graph.</summary>
 public sealed record PlanDocument(
     string Project,
     string Stack,
     string Sdk,
+    string Region,
     string StackUrn,
     IReadOnlyList<PlannedResource> Resources,
     JsonObject Outputs,
     IReadOnlyList<Diagnostic> Diagnostics,
     TimeSpan Elapsed)
 {
+    public IReadOnlyList<Checks.Finding> Findings { get; init; } = [];
+
     public const string Secret = "[secret]";
     public const string Unknown = "[unknown]";
 

@@ -51,7 +51,7 @@ public static class PlanRunner
             var inputs = scrubber.Inputs(registration.Inputs, walk.SecretPaths);
             resources.Add(new PlannedResource(urns.Of(resource), resource.GetResourceType(), resource.GetResourceName(),
                 parent is null ? urns.Stack : urns.Of(parent), ProviderReference(registration.Provider, byEngineUrn),
-                dependsOn, options.Protect ?? false, inputs));
+                dependsOn, options.Protect ?? false, inputs, scrubber.Computed(engine.Mocks.StateOf(registration.Type!, registration.Name!), registration.Inputs)));
         }
 
         var outputs = new JsonObject();
@@ -61,7 +61,8 @@ public static class PlanRunner
         var diagnostics = file.SecretKeys.Order(StringComparer.Ordinal)
             .Select(key => new Diagnostic("info", key, "secure value not decrypted; the plan used a stand-in"))
             .ToList();
-        return new PlanDocument(file.Project, stack, Sdk, urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
+        var plan = new PlanDocument(file.Project, stack, Sdk, RegionOf(file), urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
+        return plan with { Findings = Checks.PlanChecks.Run(plan), Elapsed = watch.Elapsed };
     }
 
     /// <summary>An explicit provider as the CLI names it ("urn::id"); null for the default provider.</summary>
@@ -103,6 +104,16 @@ public static class PlanRunner
                 result[key] = secretPaths.Contains(key) ? PlanDocument.Secret : Node(value);
             foreach (var key in secretPaths.Where(path => !inputs.ContainsKey(path)))
                 result[key] = PlanDocument.Secret;
+            return result;
+        }
+
+        /// <summary>The id and the state keys AWS computed (those the inputs did not already give).</summary>
+        public JsonObject Computed((string? Id, object State) answer, ImmutableDictionary<string, object> inputs)
+        {
+            var result = new JsonObject { ["id"] = answer.Id };
+            if (answer.State is IDictionary<string, object> state)
+                foreach (var (key, value) in state.Where(pair => !inputs.ContainsKey(pair.Key)).OrderBy(pair => pair.Key, StringComparer.Ordinal))
+                    result[key] = Node(value);
             return result;
         }
 

@@ -11,7 +11,7 @@ internal static class JsonPlan
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The documented shape: {project, stack, sdk, resources[], outputs, diagnostics[]}.</summary>
+    /// <summary>The documented shape: {project, stack, sdk, resources[], outputs, diagnostics[], findings[]}.</summary>
     public static string Render(PlanDocument plan)
     {
         var document = new JsonObject
@@ -19,6 +19,7 @@ internal static class JsonPlan
             ["project"] = plan.Project,
             ["stack"] = plan.Stack,
             ["sdk"] = plan.Sdk,
+            ["region"] = plan.Region,
             ["resources"] = new JsonArray([.. plan.Resources.Select(resource => (JsonNode)new JsonObject
             {
                 ["urn"] = resource.Urn,
@@ -29,6 +30,7 @@ internal static class JsonPlan
                 ["dependsOn"] = new JsonArray([.. resource.DependsOn.Select(urn => (JsonNode)urn)]),
                 ["protect"] = resource.Protect,
                 ["inputs"] = resource.Inputs.DeepClone(),
+                ["outputs"] = resource.Outputs.DeepClone(),
             })]),
             ["outputs"] = plan.Outputs.DeepClone(),
             ["diagnostics"] = new JsonArray([.. plan.Diagnostics.Select(diagnostic => (JsonNode)new JsonObject
@@ -37,8 +39,30 @@ internal static class JsonPlan
                 ["key"] = diagnostic.Key,
                 ["message"] = diagnostic.Message,
             })]),
+            ["findings"] = new JsonArray([.. plan.Findings.Select(finding => (JsonNode)new JsonObject
+            {
+                ["rule"] = finding.Rule,
+                ["severity"] = finding.SeverityName,
+                ["resources"] = new JsonArray([.. finding.Resources.Select(urn => (JsonNode)urn)]),
+                ["message"] = finding.Message,
+                ["fix"] = finding.Fix,
+            })]),
         };
         return document.ToJsonString(Indented) + "\n";
+    }
+}
+
+/// <summary>Plan-check findings as people read them: severity and rule, the message, the fix indented below.</summary>
+internal static class FindingList
+{
+    public static void Render(IEnumerable<Checks.Finding> findings, IAnsiConsole console)
+    {
+        foreach (var finding in findings)
+        {
+            var color = finding.Severity == Checks.Severity.Error ? "red" : "yellow";
+            console.MarkupLine($"[{color}]{finding.SeverityName} {finding.Rule}[/] {Markup.Escape(finding.Message)}");
+            console.MarkupLine($"    [grey]fix: {Markup.Escape(finding.Fix)}[/]");
+        }
     }
 }
 
@@ -57,6 +81,7 @@ internal static class TreePlan
         console.WriteLine();
         foreach (var diagnostic in plan.Diagnostics)
             console.MarkupLine($"[grey]{Markup.Escape($"{diagnostic.Severity}: {diagnostic.Key}: {diagnostic.Message}")}[/]");
+        FindingList.Render(plan.Findings, console);
         console.MarkupLine(Markup.Escape(Summary(plan)));
     }
 

@@ -299,7 +299,7 @@ public class AutoScaledTierTests
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { MinAdjustmentMagnitude = 2 }] }, "web.scalingRules.cpu-high.minAdjustmentMagnitude = 2: only applies to PercentChangeInCapacity");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { AdjustmentType = "Double" }] }, "web.scalingRules.cpu-high.adjustmentType = 'Double': must be one of ChangeInCapacity");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Comparison = "Above" }] }, "web.scalingRules.cpu-high.comparison = 'Above': must be one of");
-        yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: must be 10, 30 or a multiple of 60");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: AWS/ApplicationELB metrics come every 60 s: use a multiple of 60");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be between 1 and 100");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuHigh()] }, "web.scalingRules = 'cpu-high': rule names must be unique");
         yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules.peak.desired = 'min 1, desired 3, max 4': must satisfy 2 (group min)");

@@ -51,7 +51,7 @@ public class PlanToolTests
     {
         var (_, output, _) = await Run("plan", "dev", "--format", "json");
         var root = JsonDocument.Parse(output).RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "project", "stack", "sdk", "resources", "outputs", "diagnostics" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "project", "stack", "sdk", "region", "resources", "outputs", "diagnostics", "findings" }));
         Assert.That((root.GetProperty("project").GetString(), root.GetProperty("stack").GetString()), Is.EqualTo(("infra", "dev")));
         Assert.That(root.GetProperty("sdk").GetString(), Is.AnyOf("NuGet", "Offline"));
         var resources = root.GetProperty("resources").EnumerateArray().ToList();
@@ -60,7 +60,7 @@ public class PlanToolTests
         foreach (var resource in resources)
         {
             Assert.That(resource.EnumerateObject().Select(p => p.Name),
-                Is.EqualTo(new[] { "urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs" }));
+                Is.EqualTo(new[] { "urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs", "outputs" }));
             Assert.That(resource.GetProperty("parent").GetString(), Is.EqualTo(stackUrn).Or.AnyOf(urns.ToArray()));
             Assert.That(resource.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()), Is.SubsetOf(urns));
             Assert.That(resource.GetProperty("protect").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));
@@ -76,6 +76,14 @@ public class PlanToolTests
         Assert.That(root.GetProperty("diagnostics").EnumerateArray().Select(d => d.GetProperty("key").GetString()),
             Is.EquivalentTo(new[] { "infra:certificateBody", "infra:certificatePrivateKey" }));
         Assert.That(root.GetProperty("outputs").GetProperty("vpcId").GetString(), Does.StartWith("vpc-"));
+        Assert.That(root.GetProperty("region").GetString(), Is.EqualTo("us-east-1"));
+        Assert.That(root.GetProperty("findings").GetArrayLength(), Is.Zero);
+
+        // A listener names its target group by the ARN the group computed: the graph's edges can be followed by value.
+        var forward = resources.Single(r => r.GetProperty("name").GetString() == "web-lb-443").GetProperty("inputs")
+            .GetProperty("defaultActions")[0].GetProperty("targetGroupArn").GetString();
+        Assert.That(resources.Single(r => r.GetProperty("name").GetString() == "web-lb-8080").GetProperty("outputs").GetProperty("id").GetString(),
+            Is.EqualTo(forward));
     }
 
     [Test]

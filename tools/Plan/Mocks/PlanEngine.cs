@@ -11,6 +11,7 @@ public sealed class RecordingMocks(FakeAws aws) : IMocks
 {
     readonly ConcurrentQueue<MockResourceArgs> _registrations = new();
     readonly ConcurrentDictionary<string, ImmutableDictionary<string, Output<object?>>> _outputs = new();
+    readonly ConcurrentDictionary<(string?, string?), (string? Id, object State)> _states = new();
 
     public FakeAws Aws { get; } = aws;
 
@@ -19,10 +20,15 @@ public sealed class RecordingMocks(FakeAws aws) : IMocks
     /// <summary>What each component registered as its outputs, by the engine's URN.</summary>
     public IReadOnlyDictionary<string, ImmutableDictionary<string, Output<object?>>> ComponentOutputs => _outputs;
 
+    /// <summary>What the fake AWS answered for a resource: its id and state, by type and name.</summary>
+    public (string? Id, object State) StateOf(string type, string name) => _states[(type, name)];
+
     public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
     {
         _registrations.Enqueue(args);
-        return Task.FromResult(Aws.NewResource(args));
+        var answer = Aws.NewResource(args);
+        _states[(args.Type, args.Name)] = answer;
+        return Task.FromResult(answer);
     }
 
     public Task<object> CallAsync(MockCallArgs args) => Task.FromResult(Aws.Call(args));
