@@ -79,16 +79,8 @@ public static class Cli
 
         if (document.Findings.Any(finding => finding.Severity == Checks.Severity.Error))
         {
-            var console = AnsiConsole.Create(new AnsiConsoleSettings
-            {
-                Ansi = interactive ? AnsiSupport.Detect : AnsiSupport.No,
-                ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-                Out = new AnsiConsoleOutput(error),
-                Interactive = InteractionSupport.No,
-            });
-            if (!interactive)
-                console.Profile.Width = 1000; // one finding per line in logs; a terminal wraps to its own width
-            FindingList.Render(document.Findings, console);
+            // One finding per line in logs; a terminal wraps to its own width.
+            FindingList.Render(document.Findings, Console(error, interactive, width: 1000));
             await error.WriteLineAsync($"The plan of {stack} stops: {document.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
             return ConfigurationError;
         }
@@ -103,17 +95,7 @@ public static class Cli
                 await writer.WriteAsync(MermaidPlan.Render(document));
                 break;
             default:
-                var terminal = interactive && outFile is null;
-                var console = AnsiConsole.Create(new AnsiConsoleSettings
-                {
-                    Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
-                    ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-                    Out = new AnsiConsoleOutput(writer),
-                    Interactive = InteractionSupport.No,
-                });
-                if (!terminal)
-                    console.Profile.Width = 200;
-                TreePlan.Render(document, console);
+                TreePlan.Render(document, Console(writer, interactive && outFile is null, width: 200));
                 break;
         }
 
@@ -124,6 +106,21 @@ public static class Cli
         }
 
         return Ok;
+    }
+
+    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log.</summary>
+    static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(writer),
+            Interactive = InteractionSupport.No,
+        });
+        if (!terminal)
+            console.Profile.Width = width;
+        return console;
     }
 
     /// <summary>The messages of a run that failed because of the stack's configuration; null for anything else.</summary>
