@@ -74,7 +74,7 @@ public sealed class AutoScaledTier : ComponentResource
             KeyName = args.KeyName!,
             VpcSecurityGroupIds = { securityGroupId },
             IamInstanceProfile = new Aws.Ec2.Inputs.LaunchTemplateIamInstanceProfileArgs { Arn = profile.Arn },
-            UserData = UserData.Render(role, args.UserData, lifecycle),
+            UserData = UserData.Render(role, args.UserData, lifecycle, args.Queue?.Url),
             MetadataOptions = new Aws.Ec2.Inputs.LaunchTemplateMetadataOptionsArgs
             {
                 HttpEndpoint = "enabled",
@@ -167,6 +167,8 @@ public sealed class AutoScaledTier : ComponentResource
             }),
         }, child);
 
+        if (args.Queue is { } queue)
+            QueuePolicy(name, queue, instanceRole);
         var topicArn = Notifications(name, args, group, tags);
 
         var policies = new Dictionary<string, Output<string>>();
@@ -222,6 +224,12 @@ public sealed class AutoScaledTier : ComponentResource
             }
         }
 
+        if (args.Queue is { Use: QueueUse.Consume, DeadLetterName: { } deadLetters })
+            alarms.Add(DeadLetterAlarm(name, deadLetters, topicArn, tags).Name);
+
+        if (args.BacklogTarget is { } backlog)
+            policies["backlog"] = BacklogTracking(name, backlog, args.Queue ?? throw Wiring.Missing(nameof(args.Queue)), group).Arn;
+
         foreach (var schedule in args.Schedules)
             new Aws.AutoScaling.Schedule($"{name}-{schedule.Name}", new Aws.AutoScaling.ScheduleArgs
             {
@@ -246,10 +254,117 @@ public sealed class AutoScaledTier : ComponentResource
         RegisterOutputs();
     }
 
+    /// <summary>Target tracking's own scale-out alarm waits for 3 one-minute data points.</summary>
+    const int TargetTrackingAlarmSeconds = 3 * 60;
+
     internal static int? ReactionSeconds(AutoScaledTierArgs args) =>
         args.ScalingRules.Where(rule => rule.ScalesOut)
             .Select(rule => rule.PeriodSeconds * rule.EvaluationPeriods + (rule.EstimatedInstanceWarmupSeconds ?? args.DefaultInstanceWarmupSeconds))
+            .Concat(args.BacklogTarget is null ? [] : [TargetTrackingAlarmSeconds + args.DefaultInstanceWarmupSeconds])
             .Cast<int?>().Min();
+
+    /// <summary>Least privilege on the job queue: workers receive, delete and extend the visibility of messages; web
+    /// servers only send. With a customer key, consumers decrypt and senders also generate data keys.</summary>
+    void QueuePolicy(string name, QueueAccess queue, Aws.Iam.Role role)
+    {
+        var statements = new List<Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs>
+        {
+            new()
+            {
+                Sid = queue.Use == QueueUse.Consume ? "ConsumeJobs" : "SendJobs",
+                Actions = queue.Use == QueueUse.Consume
+                    ? new InputList<string> { "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility" }
+                    : new InputList<string> { "sqs:SendMessage" },
+                Resources = { queue.Arn },
+            },
+        };
+        if (queue.KmsKeyArn is { } key)
+            statements.Add(new()
+            {
+                Sid = "UseQueueKey",
+                Actions = queue.Use == QueueUse.Consume ? new InputList<string> { "kms:Decrypt" } : new InputList<string> { "kms:GenerateDataKey", "kms:Decrypt" },
+                Resources = { key },
+            });
+        new Aws.Iam.RolePolicy($"{name}-queue", new Aws.Iam.RolePolicyArgs
+        {
+            Role = role.Id,
+            Policy = Policies.Document(this, [.. statements]),
+        }, new CustomResourceOptions { Parent = this });
+    }
+
+    /// <summary>A job that failed maxReceiveCount times waits in the dead-letter queue: someone should look.</summary>
+    Aws.CloudWatch.MetricAlarm DeadLetterAlarm(string name, Output<string> deadLetters, Output<string>? topicArn, IReadOnlyDictionary<string, string> tags)
+    {
+        var actions = new InputList<string>();
+        if (topicArn is not null)
+            actions.Add(topicArn);
+        return new Aws.CloudWatch.MetricAlarm($"{name}-dead-letters", new Aws.CloudWatch.MetricAlarmArgs
+        {
+            AlarmDescription = $"Jobs of {name} failed repeatedly and wait in the dead-letter queue",
+            Namespace = "AWS/SQS",
+            MetricName = "ApproximateNumberOfMessagesVisible",
+            Dimensions = { { "QueueName", deadLetters } },
+            Statistic = "Maximum",
+            Period = 300,
+            EvaluationPeriods = 1,
+            ComparisonOperator = "GreaterThanThreshold",
+            Threshold = 0,
+            TreatMissingData = "notBreaching",
+            AlarmActions = actions,
+            Tags = Tagging.Named(tags, $"{name}-dead-letters"),
+        }, new CustomResourceOptions { Parent = this });
+    }
+
+    /// <summary>AWS's recommended worker scaling: keep visible messages per in-service instance at the target
+    /// (metric math over the queue and the group's own GroupInServiceInstances, which the group publishes).</summary>
+    Aws.AutoScaling.Policy BacklogTracking(string name, BacklogTargetArgs backlog, QueueAccess queue, Aws.AutoScaling.Group group)
+    {
+        Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs Metric(
+            string id, string metricNamespace, string metricName, string dimension, Input<string> value, string stat) => new()
+        {
+            Id = id,
+            ReturnData = false,
+            MetricStat = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatArgs
+            {
+                Stat = stat,
+                Metric = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricArgs
+                {
+                    Namespace = metricNamespace,
+                    MetricName = metricName,
+                    Dimensions =
+                    {
+                        new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs
+                        {
+                            Name = dimension, Value = value,
+                        },
+                    },
+                },
+            },
+        };
+
+        return new Aws.AutoScaling.Policy($"{name}-backlog", new Aws.AutoScaling.PolicyArgs
+        {
+            Name = $"{name}-backlog",
+            AutoscalingGroupName = group.Name,
+            PolicyType = "TargetTrackingScaling",
+            TargetTrackingConfiguration = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationArgs
+            {
+                TargetValue = backlog.BacklogPerInstance,
+                CustomizedMetricSpecification = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs
+                {
+                    Metrics =
+                    {
+                        Metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue.Name, "Sum"),
+                        Metric("instances", "AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group.Name, "Average"),
+                        new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs
+                        {
+                            Id = "backlog", Label = "Visible messages per in-service instance", Expression = "visible / instances", ReturnData = true,
+                        },
+                    },
+                },
+            },
+        }, new CustomResourceOptions { Parent = this });
+    }
 
     /// <summary>The alarms a rule needs, each with its name suffix: one for group metrics, one per target group that
     /// receives traffic for load-balancer metrics (a group that gets none reports nothing, so its alarm never fires).</summary>
@@ -257,6 +372,8 @@ public sealed class AutoScaledTier : ComponentResource
     {
         if (rule.Metric.Dimensions is { } given)
             return [("", (InputMap<string>)given.ToDictionary(pair => pair.Key, pair => pair.Value))];
+        if (rule.Metric.Namespace == "AWS/SQS")
+            return [("", new InputMap<string> { { "QueueName", args.Queue?.Name ?? throw Wiring.Missing(nameof(args.Queue)) } })];
         if (rule.Metric.Namespace != "AWS/ApplicationELB")
             return [("", new InputMap<string> { { "AutoScalingGroupName", group.Name } })];
         var loadBalancer = args.LoadBalancerArnSuffix ?? throw BehindNoBalancer(rule);

@@ -29,6 +29,23 @@ public sealed record AmiArgs
     public string ImageReference(string architecture) => Id ?? $"resolve:ssm:{SsmParameter.Replace("{arch}", architecture)}";
 }
 
+/// <summary>What a tier does with the job queue: the workers consume it, the web servers only send to it.</summary>
+public enum QueueUse
+{
+    Consume,
+    Send,
+}
+
+/// <summary>The job queue a tier uses: its instances get QUEUE_URL and exactly the permissions of their use.</summary>
+public sealed record QueueAccess(Output<string> Arn, Output<string> Url, Output<string> Name, string? KmsKeyArn, QueueUse Use)
+{
+    /// <summary>The dead-letter queue: a consumer alarms (to its notifications) when a job lands there.</summary>
+    public Output<string>? DeadLetterName { get; init; }
+}
+
+/// <summary>Target tracking on the queue backlog per in-service instance (AWS's recommended way to scale workers).</summary>
+public sealed record BacklogTargetArgs(double BacklogPerInstance);
+
 public sealed record UserDataArgs
 {
     public string? DbHost { get; init; }
@@ -45,7 +62,7 @@ public sealed record AutoScaledTierArgs
     ];
 
     /// <summary>Variables the tier writes to /etc/app/app.env itself.</summary>
-    public static readonly IReadOnlyList<string> ReservedEnvironment = ["ROLE", "DB_HOST", "ASSET_HOST", "ASG_NAME", "LIFECYCLE_HOOK"];
+    public static readonly IReadOnlyList<string> ReservedEnvironment = ["ROLE", "DB_HOST", "ASSET_HOST", "QUEUE_URL", "ASG_NAME", "LIFECYCLE_HOOK"];
 
     public required TierKind Kind { get; init; }
 
@@ -60,6 +77,12 @@ public sealed record AutoScaledTierArgs
     /// keyed by a short name (the target port).</summary>
     public IReadOnlyDictionary<string, Output<string>>? TargetGroupArnSuffixes { get; init; }
     public Output<string>? LoadBalancerArnSuffix { get; init; }
+
+    /// <summary>The job queue this tier sends to or consumes; its alarms' AWS/SQS metrics get the queue's name.</summary>
+    public QueueAccess? Queue { get; init; }
+
+    /// <summary>Workers: scale by target tracking on backlog per instance instead of step rules.</summary>
+    public BacklogTargetArgs? BacklogTarget { get; init; }
 
     public AmiArgs Ami { get; init; } = new();
     public string InstanceType { get; init; } = "t3.micro";
@@ -135,6 +158,14 @@ public sealed record AutoScaledTierArgs
 
         ValidateRules(checks);
         ValidateSchedules(checks);
+        if (BacklogTarget is { } backlog)
+        {
+            checks.Require(double.IsFinite(backlog.BacklogPerInstance) && backlog.BacklogPerInstance > 0, "backlogPerInstance",
+                backlog.BacklogPerInstance, "must be a positive number of messages per instance");
+            // The metric divides by in-service instances: with none it has no value and the group never scales out.
+            checks.Require(MinSize >= 1, "minSize", MinSize, "must be at least 1 when scaling on backlog per instance");
+        }
+
         if (Notifications is { } notifications)
         {
             foreach (var email in notifications.Emails.Where(email => !IsEmail(email)))
@@ -160,9 +191,10 @@ public sealed record AutoScaledTierArgs
             at.Require(rule.Metric.Namespace.Length > 0 && rule.Metric.Name.Length > 0, "metric", $"{rule.Metric.Namespace}/{rule.Metric.Name}",
                 "needs a namespace and a metric name");
             ValidatePeriod(at, rule);
-            at.InRange("evaluationPeriods", rule.EvaluationPeriods, 1, 100);
-            at.Require(rule.PeriodSeconds * rule.EvaluationPeriods <= 86400, "evaluationPeriods", rule.EvaluationPeriods,
-                "periodSeconds x evaluationPeriods must not exceed one day (86400)");
+            // PutMetricAlarm: period x evaluation periods at most 1 day for periods under an hour, else 7 days.
+            var longest = rule.PeriodSeconds < 3600 ? 86_400 : 604_800;
+            at.Require(rule.EvaluationPeriods >= 1 && (long)rule.PeriodSeconds * rule.EvaluationPeriods <= longest, "evaluationPeriods",
+                rule.EvaluationPeriods, $"must be 1 or more, and periodSeconds x evaluationPeriods at most {longest} s");
             if (at.OneOf("adjustmentType", rule.AdjustmentType, [.. ScalingRule.AdjustmentTypes]) && rule.MinAdjustmentMagnitude is { } magnitude)
             {
                 at.Require(rule.AdjustmentType == "PercentChangeInCapacity", "minAdjustmentMagnitude", magnitude,

@@ -65,18 +65,22 @@ public sealed record ScalingRule
         TreatMissingData = "notBreaching", Steps = [new(0, null, 1)],
     };
 
-    /// <summary>The seeds' job servers: one more while more than 20 jobs wait.</summary>
-    public static ScalingRule QueueHigh(MetricArgs? metric = null, double jobs = 20) => new()
+    /// <summary>Jobs waiting in the tier's SQS queue (the tier fills in QueueName); SQS publishes it every minute.</summary>
+    public static MetricArgs QueueBacklog => new("AWS/SQS", "ApproximateNumberOfMessagesVisible");
+
+    /// <summary>The seeds' job servers: one more while more than 20 jobs have waited for 2 minutes.</summary>
+    public static ScalingRule QueueHigh(double jobs = 20, int minutes = 2, MetricArgs? metric = null) => new()
     {
-        Name = "queue-high", Metric = metric ?? new MetricArgs("App", "QueueBacklog"), Comparison = "GreaterThanThreshold",
-        Threshold = jobs, PeriodSeconds = 60, EvaluationPeriods = 2, TreatMissingData = "notBreaching", Steps = [new(0, null, 1)],
+        Name = "queue-high", Metric = metric ?? QueueBacklog, Comparison = "GreaterThanThreshold", Threshold = jobs,
+        PeriodSeconds = 60, EvaluationPeriods = minutes, TreatMissingData = "notBreaching", Steps = [new(0, null, 1)],
     };
 
-    /// <summary>One fewer once fewer than 5 jobs have waited for 45 minutes, so an instance lives at least that long.</summary>
-    public static ScalingRule QueueLow(MetricArgs? metric = null, double jobs = 5) => new()
+    /// <summary>One fewer once fewer than 5 jobs have waited for 45 minutes: one-minute periods, so the minutes are
+    /// exactly the evaluation periods. No data (an idle queue SQS stopped reporting) counts as low.</summary>
+    public static ScalingRule QueueLow(double jobs = 5, int minutes = 45, MetricArgs? metric = null) => new()
     {
-        Name = "queue-low", Metric = metric ?? new MetricArgs("App", "QueueBacklog"), Comparison = "LessThanThreshold",
-        Threshold = jobs, PeriodSeconds = 300, EvaluationPeriods = 9, TreatMissingData = "notBreaching", Steps = [new(null, 0, -1)],
+        Name = "queue-low", Metric = metric ?? QueueBacklog, Comparison = "LessThanThreshold", Threshold = jobs,
+        PeriodSeconds = 60, EvaluationPeriods = minutes, TreatMissingData = "breaching", Steps = [new(null, 0, -1)],
     };
 }
 

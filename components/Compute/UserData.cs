@@ -7,7 +7,7 @@ namespace Infra.Components.Compute;
 internal sealed record LifecycleTarget(string GroupName, string HookName);
 
 /// <summary>The boot script: writes the instance's settings to /etc/app/app.env (ROLE, DB_HOST, ASSET_HOST,
-/// ASG_NAME, LIFECYCLE_HOOK and the free-form environment), installs the drain service and hands over to the
+/// QUEUE_URL, ASG_NAME, LIFECYCLE_HOOK and the free-form environment), installs the drain service and hands over to the
 /// image's own bootstrap, base64-encoded for the template.</summary>
 internal static class UserData
 {
@@ -44,16 +44,18 @@ internal static class UserData
 
         """;
 
-    public static Output<string> Render(string role, UserDataArgs args, LifecycleTarget lifecycle)
+    public static Output<string> Render(string role, UserDataArgs args, LifecycleTarget lifecycle, Output<string>? queueUrl)
     {
-        var assetHost = args.AssetHost ?? Output.Create("");
-        return assetHost.Apply(host =>
+        return Output.Tuple(args.AssetHost ?? Output.Create(""), queueUrl ?? Output.Create("")).Apply(values =>
         {
+            var (host, queue) = values;
             var settings = new List<(string Key, string Value)> { ("ROLE", role) };
             if (args.DbHost is { } db)
                 settings.Add(("DB_HOST", db));
             if (host.Length > 0)
                 settings.Add(("ASSET_HOST", host));
+            if (queue.Length > 0)
+                settings.Add(("QUEUE_URL", queue));
             settings.Add(("ASG_NAME", lifecycle.GroupName));
             settings.Add(("LIFECYCLE_HOOK", lifecycle.HookName));
             settings.AddRange(args.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));

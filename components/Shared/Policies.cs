@@ -24,4 +24,26 @@ public static class Policies
                 new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { service } },
             },
         });
+
+    /// <summary>Refuses every request to the resources that does not use TLS (aws:SecureTransport false).</summary>
+    public static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(string service, params Input<string>[] resources)
+    {
+        var statement = new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+        {
+            Sid = "DenyInsecureTransport",
+            Effect = "Deny",
+            Actions = { $"{service}:*" },
+            Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "*", Identifiers = { "*" } } },
+            Conditions =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                {
+                    Test = "Bool", Variable = "aws:SecureTransport", Values = { "false" },
+                },
+            },
+        };
+        foreach (var resource in resources)
+            statement.Resources.Add(resource);
+        return statement;
+    }
 }

@@ -131,22 +131,6 @@ internal sealed class PrivateBucket
         new(_name, new Aws.S3.BucketPolicyArgs
         {
             Bucket = Bucket.Id,
-            Policy = Policies.Document(_parent, grant, DenyInsecureTransport(Bucket)),
+            Policy = Policies.Document(_parent, grant, Policies.DenyInsecureTransport("s3", Bucket.Arn, Output.Format($"{Bucket.Arn}/*"))),
         }, new CustomResourceOptions { Parent = _parent, DependsOn = { PublicAccessBlock } });
-
-    static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(Aws.S3.Bucket bucket) => new()
-    {
-        Sid = "DenyInsecureTransport",
-        Effect = "Deny",
-        Actions = { "s3:*" },
-        Resources = { bucket.Arn, Output.Format($"{bucket.Arn}/*") },
-        Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "*", Identifiers = { "*" } } },
-        Conditions =
-        {
-            new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
-            {
-                Test = "Bool", Variable = "aws:SecureTransport", Values = { "false" },
-            },
-        },
-    };
 }

@@ -2,6 +2,7 @@ using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
+using Infra.Components.Queue;
 using Infra.Components.Shared;
 using Pulumi;
 
@@ -17,6 +18,7 @@ public sealed record StackSettings(
     WebLoadBalancerArgs LoadBalancer,
     AutoScaledTierArgs Web,
     AutoScaledTierArgs Worker,
+    JobQueueArgs? Queue,
     AssetDistributionArgs Assets,
     NotificationArgs? Notifications)
 {
@@ -43,6 +45,8 @@ public sealed record StackSettings(
         var tags = CommonTags(Deployment.Instance.ProjectName, stack, Read("tags"));
         var notifications = NotificationsConfig.Read(Read("notifications"));
         var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, config.Get, tags);
+        var workerSection = Read("worker");
+        var queue = QueueConfig.Read(workerSection.Object("queue"), tags);
         var settings = new StackSettings(
             environment,
             region ?? "",
@@ -50,7 +54,8 @@ public sealed record StackSettings(
             NetworkConfig.Read(Read("network"), environment, tags, loadBalancer.InstancePorts),
             loadBalancer,
             TierConfig.Read(Read("web"), TierKind.Web, environment, tags) with { Notifications = notifications },
-            TierConfig.Read(Read("worker"), TierKind.Worker, environment, tags) with { Notifications = notifications },
+            TierConfig.Read(workerSection, TierKind.Worker, environment, tags, queue) with { Notifications = notifications },
+            queue.Queue,
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
             notifications);
 
@@ -58,6 +63,8 @@ public sealed record StackSettings(
         problems.AddRange(settings.LoadBalancer.Validate($"{Namespace}:loadBalancer"));
         problems.AddRange(TierConfig.AsConfigProblems(settings.Web.Validate($"{Namespace}:web"), $"{Namespace}:web"));
         problems.AddRange(TierConfig.AsConfigProblems(settings.Worker.Validate($"{Namespace}:worker"), $"{Namespace}:worker"));
+        if (settings.Queue is { } jobQueue)
+            problems.AddRange(jobQueue.Validate($"{Namespace}:worker.queue"));
         problems.AddRange(settings.Assets.Validate($"{Namespace}:assets"));
         problems.AddRange(settings.CrossChecks());
         problems.AddRange(UnknownKeys());
@@ -68,6 +75,9 @@ public sealed record StackSettings(
     /// <summary>Combinations that span sections.</summary>
     IEnumerable<Problem> CrossChecks()
     {
+        if (Queue is { } queue && Worker.TerminationDrainSeconds < queue.JobTimeoutSeconds)
+            yield return new Problem($"{Namespace}:worker.terminationDrainSeconds", Worker.TerminationDrainSeconds,
+                $"must be at least {Namespace}:worker.queue.jobTimeoutSeconds ({queue.JobTimeoutSeconds}), so a terminating worker can finish its job");
         if (LoadBalancer.Ipv6 && !Network.Ipv6)
             yield return new Problem($"{Namespace}:loadBalancer.ipv6", true, $"a dual-stack balancer needs IPv6 subnets: set {Namespace}:network.ipv6 to true");
         foreach (var (listener, index) in LoadBalancer.Listeners.Select((listener, index) => (listener, index)))

@@ -4,10 +4,12 @@ using Infra.Components.Shared;
 namespace Infra.Configuration;
 
 /// <summary>infra:web and infra:worker: the same tier settings, with alarm thresholds for the web tier and
-/// the queue backlog rule for the workers.</summary>
+/// the queue scaling (QueueConfig) for the workers.</summary>
 public static class TierConfig
 {
-    public static AutoScaledTierArgs Read(Section section, TierKind kind, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags)
+    /// <param name="queue">Workers: the scaling read from infra:worker.queue.</param>
+    public static AutoScaledTierArgs Read(Section section, TierKind kind, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags,
+        QueueConfig.Settings? queue = null)
     {
         var prod = environment == EnvironmentKind.Prod;
         var defaults = new AutoScaledTierArgs { Kind = kind };
@@ -41,7 +43,8 @@ public static class TierConfig
                 DbHost = section.OptionalString("dbHost"),
                 Environment = section.StringMap("environment") ?? new Dictionary<string, string>(),
             },
-            ScalingRules = kind == TierKind.Web ? WebRules(section.Object("alarms"), detailed) : QueueRules(section.Object("queue")),
+            ScalingRules = kind == TierKind.Web ? WebRules(section.Object("alarms"), detailed) : queue?.Rules ?? [],
+            BacklogTarget = queue?.BacklogTarget,
             Schedules = ReadSchedules(section),
             Tags = tags,
         };
@@ -64,24 +67,6 @@ public static class TierConfig
         return rules;
     }
 
-    /// <summary>The seeds' job servers: one more above the backlog threshold, one fewer once it stayed
-    /// below the lower one for scaleInAfterMinutes (in 5-minute periods).</summary>
-    static IReadOnlyList<ScalingRule> QueueRules(Section? section)
-    {
-        var metric = new MetricArgs(section?.String("namespace", "App") ?? "App", section?.String("metricName", "QueueBacklog") ?? "QueueBacklog",
-            section?.StringMap("dimensions"));
-        var minutes = section?.Int("scaleInAfterMinutes", 45) ?? 45;
-        IReadOnlyList<ScalingRule> rules =
-        [
-            ScalingRule.QueueHigh(metric, section?.Double("scaleOutAbove", 20) ?? 20),
-            ScalingRule.QueueLow(metric, section?.Double("scaleInBelow", 5) ?? 5) with { EvaluationPeriods = Math.Max(1, minutes / 5) },
-        ];
-        if (section is not null && (minutes < 5 || minutes % 5 != 0))
-            section.Report("scaleInAfterMinutes", minutes, "must be a multiple of 5 minutes (the low-backlog alarm's period)");
-        section?.RejectUnknownKeys();
-        return rules;
-    }
-
     static IReadOnlyList<ScheduleArgs> ReadSchedules(Section section) =>
         section.Objects("schedules")?.Select(item =>
         {
@@ -95,11 +80,9 @@ public static class TierConfig
     public static IEnumerable<Problem> AsConfigProblems(IEnumerable<Problem> problems, string scope) =>
         problems.Select(problem => problem with
         {
-            Key = problem.Key
+            Key = QueueConfig.ConfigKey(problem.Key
                 .Replace($"{scope}.scalingRules.cpu-high.", $"{scope}.alarms.", StringComparison.Ordinal)
                 .Replace($"{scope}.scalingRules.cpu-low.", $"{scope}.alarms.", StringComparison.Ordinal)
-                .Replace($"{scope}.scalingRules.latency-high.", $"{scope}.alarms.", StringComparison.Ordinal)
-                .Replace($"{scope}.scalingRules.queue-high.", $"{scope}.queue.", StringComparison.Ordinal)
-                .Replace($"{scope}.scalingRules.queue-low.", $"{scope}.queue.", StringComparison.Ordinal),
+                .Replace($"{scope}.scalingRules.latency-high.", $"{scope}.alarms.", StringComparison.Ordinal), scope),
         }).Distinct();
 }

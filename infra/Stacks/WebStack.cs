@@ -2,6 +2,7 @@ using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
+using Infra.Components.Queue;
 using System.Collections.Immutable;
 using Infra.Configuration;
 using Pulumi;
@@ -30,8 +31,14 @@ public static class WebStack
         // Built before the web tier because its host names go into the web servers' user data.
         var assets = new AssetDistribution("assets", settings.Assets, options, $"{ns}:assets");
 
+        // Before both tiers: the web servers send jobs to it, the workers consume them.
+        var jobs = settings.Queue is { } queue ? new JobQueue("jobs", queue, options, $"{ns}:worker.queue") : null;
+        QueueAccess? Access(QueueUse use) => jobs is null ? null
+            : new QueueAccess(jobs.Arn, jobs.Url, jobs.Name, jobs.KmsKeyArn, use) { DeadLetterName = jobs.DeadLetterName };
+
         var web = new AutoScaledTier("web", settings.Web with
         {
+            Queue = Access(QueueUse.Send),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.InstanceSecurityGroupId,
             TargetGroupArns = loadBalancer.TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
@@ -44,12 +51,13 @@ public static class WebStack
         {
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.WorkerSecurityGroupId,
+            Queue = Access(QueueUse.Consume),
             Notifications = settings.Notifications is { } notifications
                 ? notifications with { TopicArn = notifications.TopicArn ?? web.TopicArn.Apply(arn => arn!), Emails = [] }
                 : null,
         }, options, $"{ns}:worker");
 
-        return new Dictionary<string, object?>
+        var outputs = new Dictionary<string, object?>
         {
             ["siteUrl"] = loadBalancer.Url,
             ["loadBalancerDnsName"] = loadBalancer.DnsName,
@@ -61,5 +69,13 @@ public static class WebStack
             ["vpcId"] = network.VpcId,
             ["notificationTopicArn"] = web.TopicArn,
         };
+        if (jobs is not null)
+        {
+            outputs["queueUrl"] = jobs.Url;
+            outputs["queueArn"] = jobs.Arn;
+            outputs["deadLetterQueueUrl"] = jobs.DeadLetterUrl;
+        }
+
+        return outputs;
     }
 }

@@ -4,7 +4,8 @@ Add a member here when a component needs it, then run generate.py."""
 VERSION = "7.48.0"   # of @pulumi/aws, whose declarations the members are read from
 
 NAMESPACES = {"ec2": "Ec2", "vpc": "Vpc", "lb": "LB", "iam": "Iam", "s3": "S3", "autoscaling": "AutoScaling",
-              "cloudwatch": "CloudWatch", "cloudfront": "CloudFront", "route53": "Route53", "sns": "Sns", "acm": "Acm"}
+              "cloudwatch": "CloudWatch", "cloudfront": "CloudFront", "route53": "Route53", "sns": "Sns", "acm": "Acm",
+              "sqs": "Sqs"}
 
 TAGS = ["tags"]
 
@@ -107,10 +108,10 @@ RESOURCES = {
                                               "defaultResult"]},
     "autoscaling:Policy": {"inputs": ["name", "autoscalingGroupName", "policyType", "adjustmentType",
                                       "metricAggregationType", "estimatedInstanceWarmup", "minAdjustmentMagnitude",
-                                      "stepAdjustments"],
+                                      "stepAdjustments", "targetTrackingConfiguration"],
                            "outputs": ["arn", "name", "autoscalingGroupName", "policyType", "adjustmentType",
                                        "metricAggregationType", "estimatedInstanceWarmup", "minAdjustmentMagnitude",
-                                       "stepAdjustments"]},
+                                       "stepAdjustments", "targetTrackingConfiguration"]},
     "autoscaling:Schedule": {"inputs": ["autoscalingGroupName", "scheduledActionName", "recurrence", "timeZone",
                                         "minSize", "maxSize", "desiredCapacity"],
                              "outputs": ["arn", "autoscalingGroupName", "scheduledActionName", "recurrence", "timeZone",
@@ -126,6 +127,13 @@ RESOURCES = {
                                            "treatMissingData"] + TAGS,
                                "double": ["threshold"]},
     "sns:Topic": {"inputs": ["kmsMasterKeyId"] + TAGS, "outputs": ["arn", "name", "kmsMasterKeyId"] + TAGS},
+    "sqs:Queue": {"inputs": ["namePrefix", "sqsManagedSseEnabled", "kmsMasterKeyId", "kmsDataKeyReusePeriodSeconds",
+                             "messageRetentionSeconds", "visibilityTimeoutSeconds", "receiveWaitTimeSeconds",
+                             "redrivePolicy"] + TAGS,
+                  "outputs": ["arn", "name", "url", "sqsManagedSseEnabled", "kmsMasterKeyId",
+                              "messageRetentionSeconds", "visibilityTimeoutSeconds", "receiveWaitTimeSeconds",
+                              "redrivePolicy"] + TAGS},
+    "sqs:QueuePolicy": {"inputs": ["queueUrl", "policy"], "outputs": ["queueUrl", "policy"]},
     "sns:TopicSubscription": {"inputs": ["topic", "protocol", "endpoint"], "outputs": ["topic", "protocol", "endpoint"]},
     # content delivery
     "cloudfront:OriginAccessControl": {"inputs": ["name", "description", "originAccessControlOriginType",
@@ -188,6 +196,11 @@ NESTED = {
     "autoscaling.GroupTag": ["key", "propagateAtLaunch", "value"],
     "autoscaling.GroupInstanceRefresh": ["preferences", "strategy", "triggers"],
     "autoscaling.GroupInstanceRefreshPreferences": ["instanceWarmup", "minHealthyPercentage", "maxHealthyPercentage"],
+    "autoscaling.PolicyTargetTrackingConfiguration": ["customizedMetricSpecification", "disableScaleIn", "targetValue"],
+    "autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecification": ["metrics"],
+    "autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetric": ["expression", "id", "label",
+                                                                                       "metricStat", "returnData"],
+    "autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStat": ["metric", "stat"],
     "autoscaling.PolicyStepAdjustment": ["metricIntervalLowerBound", "metricIntervalUpperBound", "scalingAdjustment"],
     "iam.GetPolicyDocumentStatement": ["actions", "conditions", "effect", "principals", "resources", "sid"],
     "iam.GetPolicyDocumentStatementPrincipal": ["identifiers", "type"],
@@ -207,4 +220,4 @@ NESTED = {
 
 ENUMS = {}
 
-DOUBLES = set()
+DOUBLES = {"targetValue"}   # a number the real package types as double in every nested type that has it

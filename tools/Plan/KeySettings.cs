@@ -33,6 +33,9 @@ internal static class KeySettings
             "aws:ec2/route:Route" => Join(("", Get("destinationCidrBlock") ?? Get("destinationIpv6CidrBlock")),
                 ("via", Get("natGatewayId") ?? Get("gatewayId") ?? Get("egressOnlyGatewayId"))),
             "aws:ec2/natGateway:NatGateway" => Join(("subnet", Get("subnetId"))),
+            "aws:sqs/queue:Queue" => Join(("visibility", Get("visibilityTimeoutSeconds") is { } visibility ? $"{visibility}s" : null),
+                ("retention", $"{Get("messageRetentionSeconds")}s"), ("encryption", Get("kmsMasterKeyId") is null ? "SSE-SQS" : "KMS"),
+                ("dead-letter", Get("redrivePolicy") is { } redrive ? $"after {JsonNode.Parse(redrive)?["maxReceiveCount"]} receives" : null)),
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" =>
                 Join(("", Get("ipProtocol")), ("port", Get("fromPort")), ("", Get("cidrIpv4") ?? Get("cidrIpv6") ?? Get("referencedSecurityGroupId"))),
             "aws:lb/loadBalancer:LoadBalancer" => Join(("internal", Get("internal")), ("idle", Get("idleTimeout")),

@@ -162,6 +162,14 @@ internal static class MermaidPlan
                     if (group?.Inputs["healthCheckType"]?.ToString() == "ELB")
                         edges.AddRange(plan.ChildrenOf(plan.StackUrn).Where(c => c.Type == "infra:loadbalancing:WebLoadBalancer")
                             .Select(lb => $"    {Id(lb.Name)}_tg -->|forward| {id}_asg"));
+                    // The tier's queue permissions say which way jobs flow.
+                    var queuePolicy = Flatten(plan, component.Urn).FirstOrDefault(r => r.Type == "aws:iam/rolePolicy:RolePolicy" && r.Name == $"{component.Name}-queue");
+                    var sends = queuePolicy?.Inputs["policy"]?.ToString().Contains("sqs:SendMessage", StringComparison.Ordinal) == true;
+                    edges.AddRange(plan.ChildrenOf(plan.StackUrn).Where(c => queuePolicy is not null && c.Type == "infra:queue:JobQueue")
+                        .Select(queue => sends ? $"    {id}_asg -->|send jobs| {Id(queue.Name)}_sqs" : $"    {Id(queue.Name)}_sqs -->|receive jobs| {id}_asg"));
+                    break;
+                case "infra:queue:JobQueue":
+                    text.Append($"        {id}_sqs[(\"SQS queue<br/>dead-letter queue after failed receives\")]\n");
                     break;
                 case "infra:cdn:AssetDistribution":
                     var distribution = First(component.Urn, "aws:cloudfront/distribution:Distribution");

@@ -38,9 +38,18 @@ public class AutoScaledTierTests
         return change is null ? args : change(args);
     }
 
+    const string QueueArn = "arn:aws:sqs:us-east-1:123456789012:jobs-abc";
+
+    static QueueAccess Queue(QueueUse use, string? kmsKeyArn = null) => new(Output.Create(QueueArn),
+        Output.Create("https://sqs.us-east-1.amazonaws.com/123456789012/jobs-abc"), Output.Create("jobs-abc"), kmsKeyArn, use)
+    {
+        DeadLetterName = use == QueueUse.Consume ? Output.Create("jobs-dlq-abc") : null,
+    };
+
     /// <summary>The seeds' job servers: up to 2 extra while more than 20 jobs wait, one fewer after 45 quiet minutes.</summary>
     static AutoScaledTierArgs Worker() => new()
     {
+        Queue = Queue(QueueUse.Consume),
         Kind = TierKind.Worker,
         SubnetIds = Subnets,
         SecurityGroupId = Output.Create("sg-workers"),
@@ -194,14 +203,75 @@ public class AutoScaledTierTests
         Assert.That(await group.TargetGroupArns.ValueAsync(), Is.Empty);
         var high = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-queue-high");
         Assert.That((await high.Namespace.ValueAsync(), await high.MetricName.ValueAsync(), await high.Threshold.ValueAsync(), await high.ComparisonOperator.ValueAsync()),
-            Is.EqualTo(((string?)"App", (string?)"QueueBacklog", (double?)20, "GreaterThanThreshold")));
+            Is.EqualTo(((string?)"AWS/SQS", (string?)"ApproximateNumberOfMessagesVisible", (double?)20, "GreaterThanThreshold")));
+        Assert.That(await high.Dimensions.ValueAsync(), Is.EquivalentTo(new Dictionary<string, string> { ["QueueName"] = "jobs-abc" }));
+        Assert.That((await high.Period.ValueAsync(), await high.EvaluationPeriods.ValueAsync()), Is.EqualTo(((int?)60, 2)), "more than 20 for 2 minutes");
         var low = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-queue-low");
         Assert.That((await low.Threshold.ValueAsync(), await low.ComparisonOperator.ValueAsync()), Is.EqualTo(((double?)5, "LessThanThreshold")));
-        Assert.That((await low.Period.ValueAsync()) * (await low.EvaluationPeriods.ValueAsync()), Is.GreaterThanOrEqualTo(45 * 60));
+        Assert.That(await low.Dimensions.ValueAsync(), Is.EquivalentTo(new Dictionary<string, string> { ["QueueName"] = "jobs-abc" }));
+        Assert.That((await low.Period.ValueAsync(), await low.EvaluationPeriods.ValueAsync()), Is.EqualTo(((int?)60, 45)), "45 minutes is 45 one-minute periods");
+        var deadLetters = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-dead-letters");
+        Assert.That(await deadLetters.Dimensions.ValueAsync(), Is.EquivalentTo(new Dictionary<string, string> { ["QueueName"] = "jobs-dlq-abc" }));
         Assert.That(await tier.TopicArn.ValueAsync(), Is.Null);
         Assert.That(await tier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 2 + 120));
         var script = Encoding.UTF8.GetString(Convert.FromBase64String((await graph.All<Aws.Ec2.LaunchTemplate>().Single().UserData.ValueAsync())!));
         Assert.That(script, Does.Contain("ROLE='worker'").And.Not.Contain("ASSET_HOST"));
+        Assert.That(script, Does.Contain("QUEUE_URL='https://sqs.us-east-1.amazonaws.com/123456789012/jobs-abc'\n"));
+    }
+
+    static async Task<JsonElement[]> QueueStatements(AutoScaledTierArgs args)
+    {
+        var (graph, _) = await Build("tier", args);
+        var policy = graph.OfType("aws:iam/rolePolicy:RolePolicy").Single(p => p.Name == "tier-queue");
+        return [.. JsonDocument.Parse((string)policy.Inputs["policy"]).RootElement.GetProperty("Statement").EnumerateArray()];
+    }
+
+    static string[] Actions(JsonElement statement) => statement.GetProperty("Action") is { ValueKind: JsonValueKind.Array } many
+        ? [.. many.EnumerateArray().Select(action => action.GetString()!)]
+        : [statement.GetProperty("Action").GetString()!];
+
+    [Test]
+    public async Task Workers_may_receive_delete_and_extend_only_their_queue_and_web_servers_only_send()
+    {
+        var consume = (await QueueStatements(Worker())).Single();
+        Assert.That(Actions(consume), Is.EquivalentTo(new[] { "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility" }));
+        Assert.That(consume.GetProperty("Resource").GetString(), Is.EqualTo(QueueArn));
+
+        var send = (await QueueStatements(Web(a => a with { Queue = Queue(QueueUse.Send) }))).Single();
+        Assert.That((Actions(send).Single(), send.GetProperty("Resource").GetString()), Is.EqualTo(("sqs:SendMessage", QueueArn)));
+    }
+
+    [Test]
+    public async Task A_customer_key_on_the_queue_adds_exactly_the_kms_actions_each_side_needs_on_that_key()
+    {
+        const string key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        var worker = await QueueStatements(Worker() with { Queue = Queue(QueueUse.Consume, key) });
+        Assert.That((Actions(worker[1]).Single(), worker[1].GetProperty("Resource").GetString()), Is.EqualTo(("kms:Decrypt", key)));
+        var web = await QueueStatements(Web(a => a with { Queue = Queue(QueueUse.Send, key) }));
+        Assert.That(Actions(web[1]), Is.EquivalentTo(new[] { "kms:GenerateDataKey", "kms:Decrypt" }));
+    }
+
+    [Test]
+    public async Task Backlog_target_tracking_divides_the_queues_visible_messages_by_in_service_instances()
+    {
+        var (graph, tier) = await Build("worker", Worker() with { ScalingRules = [], BacklogTarget = new BacklogTargetArgs(10) });
+        Assert.That(graph.All<Aws.CloudWatch.MetricAlarm>().Select(alarm => alarm.GetResourceName()), Is.EqualTo(new[] { "worker-dead-letters" }));
+        var policy = graph.Single<Aws.AutoScaling.Policy>("worker-backlog");
+        Assert.That(await policy.PolicyType.ValueAsync(), Is.EqualTo("TargetTrackingScaling"));
+        var tracking = (await policy.TargetTrackingConfiguration.ValueAsync())!;
+        Assert.That(tracking.TargetValue, Is.EqualTo(10));
+        var metrics = tracking.CustomizedMetricSpecification!.Metrics.ToDictionary(metric => metric.Id);
+        Assert.That(metrics["backlog"].Expression, Is.EqualTo("visible / instances"));
+        Assert.That(metrics.Values.Where(metric => metric.ReturnData == true).Select(metric => metric.Id), Is.EqualTo(new[] { "backlog" }));
+        var visible = metrics["visible"].MetricStat!.Metric;
+        Assert.That((visible.Namespace, visible.MetricName, visible.Dimensions.Single().Value),
+            Is.EqualTo(("AWS/SQS", "ApproximateNumberOfMessagesVisible", "jobs-abc")));
+        var instances = metrics["instances"].MetricStat!.Metric;
+        Assert.That((instances.MetricName, instances.Dimensions.Single().Value),
+            Is.EqualTo(("GroupInServiceInstances", await graph.All<Aws.AutoScaling.Group>().Single().Name.ValueAsync())));
+        Assert.That((await graph.All<Aws.AutoScaling.Group>().Single().EnabledMetrics.ValueAsync()).Select(metric => metric.ToString()), Does.Contain("GroupInServiceInstances"),
+            "the group publishes the metric the policy divides by");
+        Assert.That(await tier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(3 * 60 + 120));
     }
 
     [Test]
@@ -217,7 +287,7 @@ public class AutoScaledTierTests
             ["aws:autoscaling/notification:Notification"] = 1, ["aws:autoscaling/policy:Policy"] = 3, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 3,
             ["aws:autoscaling/schedule:Schedule"] = 2,
         }));
-        Assert.That(worker.Registrations, Has.Count.EqualTo(13));
+        Assert.That(worker.Registrations, Has.Count.EqualTo(15), "with the queue policy and the dead-letter alarm");
         Assert.That(await webTier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 3 + 120));
     }
 
@@ -227,7 +297,8 @@ public class AutoScaledTierTests
         var (graph, _) = await Build("web", Web());
         Assert.That(graph.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Select(r => r.Inputs["policyArn"]),
             Is.EquivalentTo(new[] { "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" }));
-        Assert.That(graph.Count("aws:iam/rolePolicy:RolePolicy"), Is.EqualTo(1), "only the drain hook policy is inline");
+        Assert.That(graph.OfType("aws:iam/rolePolicy:RolePolicy").Select(policy => policy.Name), Is.EqualTo(new[] { "web-drain" }),
+            "without a queue only the drain hook policy is inline");
         Assert.That((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"], Does.Contain("ec2.amazonaws.com"));
     }
 
@@ -241,7 +312,7 @@ public class AutoScaledTierTests
         Assert.That(await hook.AutoscalingGroupName.ValueAsync(), Is.EqualTo(groupName));
         Assert.That(await hook.HeartbeatTimeout.ValueAsync(), Is.EqualTo(900));
 
-        var inline = graph.OfType("aws:iam/rolePolicy:RolePolicy").Single();
+        var inline = graph.OfType("aws:iam/rolePolicy:RolePolicy").Single(policy => policy.Name == "worker-drain");
         Assert.That(inline.Inputs["role"], Is.EqualTo(await graph.All<Aws.Iam.Role>().Single().Id.ValueAsync()));
         var statement = JsonDocument.Parse((string)inline.Inputs["policy"]).RootElement.GetProperty("Statement")[0];
         Assert.That(statement.GetProperty("Action").EnumerateArray().Select(action => action.GetString()),
@@ -300,7 +371,7 @@ public class AutoScaledTierTests
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { AdjustmentType = "Double" }] }, "web.scalingRules.cpu-high.adjustmentType = 'Double': must be one of ChangeInCapacity");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Comparison = "Above" }] }, "web.scalingRules.cpu-high.comparison = 'Above': must be one of");
         yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: AWS/ApplicationELB metrics come every 60 s: use a multiple of 60");
-        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be between 1 and 100");
+        yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be 1 or more, and periodSeconds x evaluationPeriods at most 86400 s");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuHigh()] }, "web.scalingRules = 'cpu-high': rule names must be unique");
         yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules.peak.desired = 'min 1, desired 3, max 4': must satisfy 2 (group min)");
         yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 3, 5, 3)] }, "<= max <= 4 (group max)");

@@ -28,7 +28,16 @@ public class ConfigValidationTests
             "infra:web.schedules.peak.desired = 'min 1, desired 5, max 9': must satisfy 1 (group min) <= min <= desired <= max <= 3 (group max)");
         yield return Case("infra:web", """{"instanceType":"huge"}""", "infra:web.instanceType = 'huge': must be an EC2 instance type");
         yield return Case("infra:web", """{"terminationPolicies":["Random"]}""", "infra:web.terminationPolicies = 'Random': must be one of OldestInstance");
-        yield return Case("infra:worker", """{"queue":{"scaleInAfterMinutes":44}}""", "infra:worker.queue.scaleInAfterMinutes = 44: must be a multiple of 5 minutes");
+        yield return Case("infra:worker", """{"queue":{"scaleInAfterMinutes":1441}}""", "infra:worker.queue.scaleInAfterMinutes = 1441: must be 1 or more, and periodSeconds x evaluationPeriods at most 86400 s");
+        yield return Case("infra:worker", """{"queue":{"jobTimeoutSeconds":600,"visibilityTimeoutSeconds":300}}""",
+            "infra:worker.queue.visibilityTimeoutSeconds = 300: must be at least jobTimeoutSeconds (600)");
+        yield return Case("infra:worker", """{"queue":{"jobTimeoutSeconds":600}}""",
+            "infra:worker.terminationDrainSeconds = 300: must be at least infra:worker.queue.jobTimeoutSeconds (600)");
+        yield return Case("infra:worker", """{"queue":{"retentionSeconds":1209600}}""", "infra:worker.queue.retentionSeconds = 1209600: must be 60 to 1123200");
+        yield return Case("infra:worker", """{"queue":{"maxReceiveCount":0}}""", "infra:worker.queue.maxReceiveCount = 0: must be between 1 and 1000");
+        yield return Case("infra:worker", """{"queue":{"scaling":"predictive"}}""", "infra:worker.queue.scaling = 'predictive': must be one of steps, targetTracking");
+        yield return Case("infra:worker", """{"queue":{"scaling":"targetTracking","backlogPerInstance":0}}""", "infra:worker.queue.backlogPerInstance = 0: must be a positive number");
+        yield return Case("infra:worker", """{"queue":{"metric":{"namespace":"App","name":"Backlog"},"maxReceiveCount":3}}""", "infra:worker.queue.maxReceiveCount");
         yield return Case("infra:worker", """{"detailedMonitoring":"yes"}""", "infra:worker.detailedMonitoring = 'yes': must be true or false");
         yield return Case("infra:assets", """{"hosts":{"count":4,"hostedZoneId":"Z0123"}}""", "infra:assets.hosts.domain = (not set): a count of 4 makes assets0..3.<domain>: set domain");
         yield return Case("infra:assets", """{"hosts":{"aliases":["cdn.example.com"],"certificateArn":"arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}}""",

@@ -93,7 +93,7 @@ public class StackTests
         var graph = await Prod();
         Assert.That(graph.Outputs.Keys, Is.EquivalentTo(new[]
         {
-            "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn",
+            "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn", "queueUrl", "queueArn", "deadLetterQueueUrl",
         }));
         Assert.That(await Value((Output<string>)graph.Outputs["siteUrl"]!), Is.EqualTo("https://www.example.com"));
         Assert.That(await Value((Output<ImmutableArray<string>>)graph.Outputs["assetHosts"]!), Has.Length.EqualTo(4));
@@ -134,7 +134,7 @@ public class StackTests
     {
         var (dev, prod) = (await Dev(), await Prod());
         TestContext.Out.WriteLine($"dev: {dev.Registrations.Count} resources; prod: {prod.Registrations.Count} resources");
-        Assert.That(dev.Registrations.Count, Is.EqualTo(81));
-        Assert.That(prod.Registrations.Count, Is.EqualTo(119));
+        Assert.That(dev.Registrations.Count, Is.EqualTo(89));
+        Assert.That(prod.Registrations.Count, Is.EqualTo(127));
     }
 }

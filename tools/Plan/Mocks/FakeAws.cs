@@ -135,6 +135,13 @@ public sealed class FakeAws
                 state["name"] = topicName;
                 state["arn"] = id;
                 break;
+            case "aws:sqs/queue:Queue":
+                var queueName = inputs.TryGetValue("namePrefix", out var queuePrefix) ? queuePrefix + hex[..10] : AutoName("name");
+                id = $"https://sqs.{Region}.amazonaws.com/{AccountId}/{queueName}";
+                state["name"] = queueName;
+                state["url"] = id;
+                state["arn"] = Arn("sqs", queueName);
+                break;
             case "aws:sns/topicSubscription:TopicSubscription": id = $"{inputs["topic"]}:{Guid.Parse(Hex(name, 32))}"; break;
             case "aws:cloudfront/originAccessControl:OriginAccessControl": id = $"E{hex[..13].ToUpperInvariant()}"; break;
             case "aws:cloudfront/distribution:Distribution":

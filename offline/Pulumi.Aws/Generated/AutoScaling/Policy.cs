@@ -35,6 +35,9 @@ public partial class Policy : global::Pulumi.CustomResource
     [Output("stepAdjustments")]
     public Output<ImmutableArray<Outputs.PolicyStepAdjustment>> StepAdjustments { get; private set; } = null!;
 
+    [Output("targetTrackingConfiguration")]
+    public Output<Outputs.PolicyTargetTrackingConfiguration?> TargetTrackingConfiguration { get; private set; } = null!;
+
     public Policy(string name, PolicyArgs args, CustomResourceOptions? options = null)
         : base("aws:autoscaling/policy:Policy", name, args, Utilities.ResourceOptions(options))
     {
@@ -71,6 +74,9 @@ public sealed class PolicyArgs : global::Pulumi.ResourceArgs
         get => _stepAdjustments ??= new InputList<Inputs.PolicyStepAdjustmentArgs>();
         set => _stepAdjustments = value;
     }
+
+    [Input("targetTrackingConfiguration")]
+    public Input<Inputs.PolicyTargetTrackingConfigurationArgs>? TargetTrackingConfiguration { get; set; }
 
     public PolicyArgs()
     {

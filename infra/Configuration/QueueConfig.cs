@@ -1,0 +1,68 @@
+using Infra.Components.Compute;
+using Infra.Components.Queue;
+
+namespace Infra.Configuration;
+
+/// <summary>infra:worker.queue: the stack's SQS job queue and how the workers scale on it (the seeds' steps by default,
+/// or target tracking on backlog per instance), or `metric` for an application that brings its own queue and
+/// publishes its backlog as a custom metric (then no queue is created).</summary>
+public static class QueueConfig
+{
+    public sealed record Settings(JobQueueArgs? Queue, IReadOnlyList<ScalingRule> Rules, BacklogTargetArgs? BacklogTarget);
+
+    public static readonly IReadOnlyList<string> ScalingModes = ["steps", "targetTracking"];
+
+    public static Settings Read(Section? section, IReadOnlyDictionary<string, string> tags)
+    {
+        var metricSection = section?.Object("metric");
+        var metric = metricSection is null ? null
+            : new MetricArgs(metricSection.String("namespace", ""), metricSection.String("name", ""), metricSection.StringMap("dimensions"));
+        metricSection?.RejectUnknownKeys();
+
+        var queue = metric is null ? ReadQueue(section, tags) : null;
+        var mode = section?.String("scaling", "steps") ?? "steps";
+        if (!ScalingModes.Contains(mode))
+            section!.Report("scaling", mode, $"must be one of {string.Join(", ", ScalingModes)}");
+        if (mode == "targetTracking" && metric is not null)
+            section!.Report("scaling", mode, "target tracking divides the stack's own queue by the instances; with queue.metric use steps");
+
+        Settings settings = mode == "targetTracking"
+            ? new(queue, [], new BacklogTargetArgs(section!.Double("backlogPerInstance", 10)))
+            : new(queue,
+            [
+                ScalingRule.QueueHigh(section?.Double("scaleOutAbove", 20) ?? 20, section?.Int("scaleOutAfterMinutes", 2) ?? 2, metric),
+                ScalingRule.QueueLow(section?.Double("scaleInBelow", 5) ?? 5, section?.Int("scaleInAfterMinutes", 45) ?? 45, metric),
+            ], null);
+        section?.RejectUnknownKeys();
+        return settings;
+    }
+
+    static JobQueueArgs ReadQueue(Section? section, IReadOnlyDictionary<string, string> tags)
+    {
+        var defaults = new JobQueueArgs();
+        if (section is null)
+            return defaults with { Tags = tags };
+        var jobTimeout = section.Int("jobTimeoutSeconds", defaults.JobTimeoutSeconds);
+        return new JobQueueArgs
+        {
+            JobTimeoutSeconds = jobTimeout,
+            // A minute beyond the longest job, for the worker to delete the message.
+            VisibilityTimeoutSeconds = section.Int("visibilityTimeoutSeconds", jobTimeout + 60),
+            RetentionSeconds = section.Int("retentionSeconds", defaults.RetentionSeconds),
+            MaxReceiveCount = section.Int("maxReceiveCount", defaults.MaxReceiveCount),
+            ReceiveWaitTimeSeconds = section.Int("receiveWaitTimeSeconds", defaults.ReceiveWaitTimeSeconds),
+            KmsKeyArn = section.OptionalString("kmsKeyArn"),
+            Tags = tags,
+        };
+    }
+
+    /// <summary>Component checks of the queue rules, renamed to the config keys they come from.</summary>
+    public static string ConfigKey(string key, string scope) => key
+        .Replace($"{scope}.scalingRules.queue-high.threshold", $"{scope}.queue.scaleOutAbove", StringComparison.Ordinal)
+        .Replace($"{scope}.scalingRules.queue-high.evaluationPeriods", $"{scope}.queue.scaleOutAfterMinutes", StringComparison.Ordinal)
+        .Replace($"{scope}.scalingRules.queue-low.threshold", $"{scope}.queue.scaleInBelow", StringComparison.Ordinal)
+        .Replace($"{scope}.scalingRules.queue-low.evaluationPeriods", $"{scope}.queue.scaleInAfterMinutes", StringComparison.Ordinal)
+        .Replace($"{scope}.scalingRules.queue-high.", $"{scope}.queue.", StringComparison.Ordinal)
+        .Replace($"{scope}.scalingRules.queue-low.", $"{scope}.queue.", StringComparison.Ordinal)
+        .Replace($"{scope}.backlogPerInstance", $"{scope}.queue.backlogPerInstance", StringComparison.Ordinal);
+}
