@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using System.Net.Mail;
+using Cronos;
 using System.Text.RegularExpressions;
 using Infra.Components.Shared;
 using Pulumi;
@@ -124,7 +124,11 @@ public sealed record AutoScaledTierArgs
         checks.Require(Regex.IsMatch(InstanceType, @"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$"), "instanceType", InstanceType,
             "must be an EC2 instance type such as t3.micro or m7g.large");
         if (Ami.Id is { } id)
+        {
             checks.Require(Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$"), "ami.id", id, "must be an AMI id such as ami-0123456789abcdef0");
+            checks.Require(Ami.SsmParameter == AmiArgs.AmazonLinux2023, "ami.ssmParameter", Ami.SsmParameter,
+                "cannot be given with ami.id: pin an image or name a parameter, not both");
+        }
         else
         {
             checks.Require(Regex.IsMatch(Ami.SsmParameter, @"^/[A-Za-z0-9_.\-/{}]+$"), "ami.ssmParameter", Ami.SsmParameter,
@@ -153,8 +157,11 @@ public sealed record AutoScaledTierArgs
             checks.Add($"userData.environment.{name}", name, $"is set by the tier itself ({string.Join(", ", ReservedEnvironment)})");
         foreach (var (name, _) in UserData.Environment.Where(pair => !Regex.IsMatch(pair.Key, "^[A-Z_][A-Z0-9_]*$")))
             checks.Add($"userData.environment.{name}", name, "names must be upper-case shell variable names (A-Z, 0-9, _)");
-        foreach (var (name, value) in UserData.Environment.Where(pair => pair.Value.Contains('\n') || pair.Value.Contains('\r')))
-            checks.Add($"userData.environment.{name}", value, "values must be a single line");
+        foreach (var (name, value) in UserData.Environment.Where(pair => pair.Value.Any(char.IsControl)))
+            checks.Add($"userData.environment.{name}", value, "values are written to /etc/app/app.env: no line breaks or other control characters");
+        if (UserData.DbHost is { } dbHost)
+            checks.Require(!dbHost.Any(char.IsControl) && dbHost.Length > 0, "userData.dbHost", dbHost,
+                "is written to /etc/app/app.env: a host name without line breaks or other control characters");
 
         ValidateRules(checks);
         ValidateSchedules(checks);
@@ -166,12 +173,7 @@ public sealed record AutoScaledTierArgs
             checks.Require(MinSize >= 1, "minSize", MinSize, "must be at least 1 when scaling on backlog per instance");
         }
 
-        if (Notifications is { } notifications)
-        {
-            foreach (var email in notifications.Emails.Where(email => !IsEmail(email)))
-                checks.Add("notifications.emails", email, "must be an email address such as ops@example.com");
-        }
-
+        Notifications?.Validate(checks.Scoped("notifications"));
         return checks.Problems;
     }
 
@@ -179,6 +181,11 @@ public sealed record AutoScaledTierArgs
     {
         foreach (var duplicate in ScalingRules.GroupBy(rule => rule.Name).Where(group => group.Count() > 1))
             checks.Add("scalingRules", duplicate.Key, "rule names must be unique");
+        // On one metric, scaling in above the scale-out threshold would add and remove instances in turn.
+        foreach (var scaleIn in ScalingRules.Where(rule => !rule.ScalesOut))
+            foreach (var scaleOut in ScalingRules.Where(rule => rule.ScalesOut && rule.Metric == scaleIn.Metric && rule.Threshold <= scaleIn.Threshold))
+                checks.Add($"scalingRules.{scaleIn.Name}.threshold", scaleIn.Threshold,
+                    $"must be below the threshold of {scaleOut.Name} ({scaleOut.Threshold}), or the group scales out and in in turn");
         foreach (var rule in ScalingRules)
         {
             var at = checks.Scoped($"scalingRules.{rule.Name}");
@@ -245,23 +252,25 @@ public sealed record AutoScaledTierArgs
 
     void ValidateSchedules(Checks checks)
     {
-        foreach (var duplicate in Schedules.GroupBy(schedule => schedule.Name).Where(group => group.Count() > 1))
-            checks.Add("schedules", duplicate.Key, "schedule names must be unique");
-        foreach (var schedule in Schedules)
+        foreach (var (schedule, index) in Schedules.Select((schedule, index) => (schedule, index)))
         {
-            var at = checks.Scoped($"schedules.{schedule.Name}");
-            at.Require(Regex.IsMatch(schedule.Recurrence, @"^(\S+\s+){4}\S+$") && Regex.IsMatch(schedule.Recurrence, @"^[0-9*/,\-\sA-Za-z?LW#]+$"),
-                "recurrence", schedule.Recurrence, "must be a five-field cron expression such as '0 8 * * MON-FRI'");
+            var at = checks.Scoped($"schedules[{index}]");
+            at.Require(Regex.IsMatch(schedule.Name, "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$"), "name", schedule.Name, "must be letters, digits and dashes");
+            if (Schedules.Take(index).Any(earlier => earlier.Name == schedule.Name))
+                at.Add("name", schedule.Name, "schedule names must be unique");
+            // AWS recurrences are Unix cron: minute 0-59, hour 0-23, day 1-31, month 1-12 or JAN-DEC, weekday 0-6 or SUN-SAT.
+            at.Require(Regex.IsMatch(schedule.Recurrence, @"^(\S+\s+){4}\S+$") && Regex.IsMatch(schedule.Recurrence, @"^[0-9*/,\-\sA-Za-z]+$")
+                    && CronExpression.TryParse(schedule.Recurrence, CronFormat.Standard, out _),
+                "recurrence", schedule.Recurrence,
+                "must be a five-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6) such as '0 8 * * MON-FRI'");
             at.Require(IsTimeZone(schedule.TimeZone), "timeZone", schedule.TimeZone, "must be an IANA time zone such as Europe/Berlin or UTC");
             at.Require(MinSize <= schedule.Min && schedule.Min <= schedule.Desired && schedule.Desired <= schedule.Max && schedule.Max <= MaxSize,
-                "desired", $"min {schedule.Min}, desired {schedule.Desired}, max {schedule.Max}",
-                $"must satisfy {MinSize} (group min) <= min <= desired <= max <= {MaxSize} (group max)");
+                "desiredCapacity", schedule.Desired,
+                $"must satisfy {MinSize} (group min) <= minSize ({schedule.Min}) <= desiredCapacity <= maxSize ({schedule.Max}) <= {MaxSize} (group max)");
         }
     }
 
     static bool IsTimeZone(string zone) =>
         zone.Length > 0 && TimeZoneInfo.TryFindSystemTimeZoneById(zone, out var found) && (found.HasIanaId || zone == "UTC");
 
-    static bool IsEmail(string email) =>
-        MailAddress.TryCreate(email, out var address) && address.Address == email && email.Contains('.', StringComparison.Ordinal);
 }

@@ -1,3 +1,5 @@
+using System.Net.Mail;
+using Infra.Components.Shared;
 using Pulumi;
 
 namespace Infra.Components.Compute;
@@ -96,4 +98,16 @@ public sealed record NotificationArgs
     public string? KmsKeyId { get; init; }
 
     public IReadOnlyList<string> Emails { get; init; } = [];
+
+    public void Validate(Checks checks)
+    {
+        foreach (var (email, index) in Emails.Select((email, index) => (email, index)))
+            checks.Require(IsEmail(email), $"emails[{index}]", email, "must be an email address such as ops@example.com");
+        if (KmsKeyId is { } key)
+            checks.Require(!key.EndsWith("alias/aws/sns", StringComparison.Ordinal), "kmsKeyId", key,
+                "must be a customer-managed key: CloudWatch alarms and Auto Scaling cannot publish to a topic encrypted with alias/aws/sns");
+    }
+
+    static bool IsEmail(string email) =>
+        MailAddress.TryCreate(email, out var address) && address.Address == email && email.Contains('.', StringComparison.Ordinal);
 }

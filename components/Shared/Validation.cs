@@ -12,6 +12,8 @@ public sealed record Problem(string Key, object? Value, string Allowed)
     {
         null => "(not set)",
         string text => $"'{text}'",
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => $"'{element.GetString()}'",
+        System.Text.Json.JsonElement element => element.GetRawText(),
         IEnumerable<string> items => $"[{string.Join(", ", items)}]",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",

@@ -12,7 +12,7 @@ public static class AssetsConfig
         var hosts = section.Object("hosts");
         var upload = section.Object("upload");
         var geo = section.Object("geoRestriction");
-        var args = new AssetDistributionArgs
+        return new AssetDistributionArgs
         {
             Versioning = section.Bool("versioning", prod),
             Protect = section.Bool("protect", prod),
@@ -39,9 +39,5 @@ public static class AssetsConfig
             },
             Tags = tags,
         };
-        foreach (var nested in new[] { hosts, upload, geo })
-            nested?.RejectUnknownKeys();
-        section.RejectUnknownKeys();
-        return args;
     }
 }

@@ -19,7 +19,7 @@ public static class LoadBalancerConfig
         var healthCheck = section.Object("healthCheck");
         var stickiness = section.Object("stickiness");
         var dns = section.Object("dns");
-        var args = new WebLoadBalancerArgs
+        return new WebLoadBalancerArgs
         {
             Internal = section.Bool("internal", false),
             IdleTimeoutSeconds = section.Int("idleTimeoutSeconds", defaults.IdleTimeoutSeconds),
@@ -42,24 +42,11 @@ public static class LoadBalancerConfig
             Dns = dns is null ? null : new DnsArgs(dns.String("zoneId", ""), dns.String("domainName", "")),
             Tags = tags,
         };
-        dns?.RejectUnknownKeys();
-        section.RejectUnknownKeys();
-        return args;
     }
 
-    static IReadOnlyList<ListenerArgs>? ReadListeners(Section section)
-    {
-        var items = section.Objects("listeners");
-        if (items is null)
-            return null;
-        var listeners = items.Select(item =>
-        {
-            var listener = new ListenerArgs(item.Int("port", 0), item.String("protocol", ""), item.Int("targetPort", 0), item.String("targetProtocol", "HTTP"));
-            item.RejectUnknownKeys();
-            return listener;
-        }).ToList();
-        return listeners;
-    }
+    static IReadOnlyList<ListenerArgs>? ReadListeners(Section section) =>
+        section.Objects("listeners")?.Select(item =>
+            new ListenerArgs(item.Int("port", 0), item.String("protocol", ""), item.Int("targetPort", 0), item.String("targetProtocol", "HTTP"))).ToList();
 
     static CertificateArgs? ReadCertificate(string? arn, Func<string, string?> secret)
     {
@@ -89,7 +76,7 @@ public static class LoadBalancerConfig
         var defaults = new HealthCheckArgs();
         if (section is null)
             return defaults;
-        var args = new HealthCheckArgs
+        return new HealthCheckArgs
         {
             Protocol = section.OptionalString("protocol"),
             Port = section.String("port", defaults.Port),
@@ -100,8 +87,6 @@ public static class LoadBalancerConfig
             UnhealthyThreshold = section.Int("unhealthyThreshold", defaults.UnhealthyThreshold),
             Matcher = section.String("matcher", defaults.Matcher),
         };
-        section.RejectUnknownKeys();
-        return args;
     }
 
     static StickinessArgs ReadStickiness(Section? section, bool prod)
@@ -111,13 +96,11 @@ public static class LoadBalancerConfig
             : new StickinessArgs { Type = "lbCookie", DurationSeconds = 86400 };
         if (section is null)
             return fallback;
-        var args = new StickinessArgs
+        return new StickinessArgs
         {
             Type = section.String("type", fallback.Type),
             DurationSeconds = section.Int("durationSeconds", fallback.DurationSeconds),
             CookieName = section.OptionalString("cookieName") ?? fallback.CookieName,
         };
-        section.RejectUnknownKeys();
-        return args;
     }
 }

@@ -12,7 +12,7 @@ public static class NetworkConfig
         var prod = environment == EnvironmentKind.Prod;
         var defaults = new NetworkArgs();
         var flowLogs = section.Object("flowLogs");
-        var args = new NetworkArgs
+        return new NetworkArgs
         {
             VpcCidr = section.String("vpcCidr", defaults.VpcCidr),
             AvailabilityZones = section.Strings("availabilityZones"),
@@ -29,8 +29,6 @@ public static class NetworkConfig
             FlowLogs = ReadFlowLogs(flowLogs, prod),
             Tags = tags,
         };
-        section.RejectUnknownKeys();
-        return args;
     }
 
     static FlowLogArgs? ReadFlowLogs(Section? section, bool prod) =>

@@ -14,13 +14,11 @@ public static class NotificationsConfig
         var topicArn = section.OptionalString("topicArn");
         if (topicArn is not null && !Regex.IsMatch(topicArn, @"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$"))
             section.Report("topicArn", topicArn, "must be an SNS topic ARN");
-        var args = new NotificationArgs
+        return new NotificationArgs
         {
             TopicArn = topicArn is null ? null : Output.Create(topicArn),
             Emails = section.Strings("emails") ?? [],
             KmsKeyId = section.OptionalString("kmsKeyId"),
         };
-        section.RejectUnknownKeys();
-        return args;
     }
 }

@@ -12,14 +12,18 @@ public static class QueueConfig
 
     public static readonly IReadOnlyList<string> ScalingModes = ["steps", "targetTracking"];
 
+    static readonly string[] QueueKeys =
+        ["jobTimeoutSeconds", "visibilityTimeoutSeconds", "retentionSeconds", "maxReceiveCount", "receiveWaitTimeSeconds", "kmsKeyArn"];
+
     public static Settings Read(Section? section, IReadOnlyDictionary<string, string> tags)
     {
         var metricSection = section?.Object("metric");
         var metric = metricSection is null ? null
             : new MetricArgs(metricSection.String("namespace", ""), metricSection.String("name", ""), metricSection.StringMap("dimensions"));
-        metricSection?.RejectUnknownKeys();
 
         var queue = metric is null ? ReadQueue(section, tags) : null;
+        foreach (var key in QueueKeys.Where(key => metric is not null && section!.Has(key)))
+            section!.Report(key, "(set)", "applies to the stack's own queue; with queue.metric no queue is created");
         var mode = section?.String("scaling", "steps") ?? "steps";
         if (!ScalingModes.Contains(mode))
             section!.Report("scaling", mode, $"must be one of {string.Join(", ", ScalingModes)}");
@@ -33,7 +37,6 @@ public static class QueueConfig
                 ScalingRule.QueueHigh(section?.Double("scaleOutAbove", 20) ?? 20, section?.Int("scaleOutAfterMinutes", 2) ?? 2, metric),
                 ScalingRule.QueueLow(section?.Double("scaleInBelow", 5) ?? 5, section?.Int("scaleInAfterMinutes", 45) ?? 45, metric),
             ], null);
-        section?.RejectUnknownKeys();
         return settings;
     }
 

@@ -3,69 +3,60 @@ using Infra.Components.Shared;
 
 namespace Infra.Configuration;
 
-/// <summary>One structured config value (e.g. infra:network) read strictly: every key it reads is known,
-/// any other key is a typo; a value of the wrong type is a problem, and the default is used meanwhile,
-/// so that every problem of every section is found in one pass.</summary>
+/// <summary>One structured config value (e.g. infra:network), read into typed arguments. The schema
+/// (<see cref="ConfigSchema"/>) has already reported wrong types, bounds and unknown keys, so a value of the wrong type
+/// is skipped here and the default used, and every remaining problem of every section is still found in one pass.</summary>
 public sealed class Section
 {
     readonly JsonElement _element;
-    readonly HashSet<string> _known = [];
     readonly List<Problem> _problems;
+    readonly ISet<string>? _keysRead;
 
-    Section(string key, JsonElement element, List<Problem> problems)
+    Section(string key, JsonElement element, List<Problem> problems, ISet<string>? keysRead)
     {
         Key = key;
         _element = element;
         _problems = problems;
+        _keysRead = keysRead;
     }
 
     public string Key { get; }
 
     public bool IsSet => _element.ValueKind == JsonValueKind.Object;
 
-    /// <summary>Parses a config value that holds a JSON object; absent means every default.</summary>
-    public static Section Parse(string key, string? json, List<Problem> problems)
+    /// <summary>Parses a config value that holds a JSON object; absent (or not an object) means every default.</summary>
+    /// <param name="keysRead">Collects every key the reader consults (items of lists as [], e.g. infra:web.schedules[].name).</param>
+    public static Section Parse(string key, string? json, List<Problem> problems, ISet<string>? keysRead = null)
     {
-        if (json is null)
-            return new Section(key, default, problems);
         try
         {
-            var element = JsonDocument.Parse(json).RootElement;
-            if (element.ValueKind == JsonValueKind.Object)
-                return new Section(key, element, problems);
-            problems.Add(new Problem(key, json, "must be an object of settings"));
+            if (json is not null && JsonDocument.Parse(json).RootElement is { ValueKind: JsonValueKind.Object } element)
+                return new Section(key, element, problems, keysRead);
         }
         catch (JsonException)
         {
-            problems.Add(new Problem(key, json, "must be an object of settings"));
+            // The schema reports it.
         }
 
-        return new Section(key, default, problems);
+        return new Section(key, default, problems, keysRead);
     }
 
     bool TryGet(string name, out JsonElement value)
     {
-        _known.Add(name);
+        _keysRead?.Add(System.Text.RegularExpressions.Regex.Replace($"{Key}.{name}", @"\[\d+\]", "[]"));
         value = default;
         return IsSet && _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
-    void Problem(string name, JsonElement value, string allowed) =>
-        _problems.Add(new Problem($"{Key}.{name}", value.ToString(), allowed));
+    /// <summary>Whether the key is given at all (for keys that only apply in some combinations).</summary>
+    public bool Has(string name) => IsSet && _element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
 
-    /// <summary>The value under <paramref name="name"/>: false when absent; when present but not what
-    /// <paramref name="accepts"/> wants, a problem saying what is <paramref name="allowed"/>, and false.</summary>
-    bool TryRead<T>(string name, Func<JsonElement, bool> accepts, Func<JsonElement, T> convert, string allowed, out T result)
+    /// <summary>The value under <paramref name="name"/>: false when absent or not what <paramref name="accepts"/> wants.</summary>
+    bool TryRead<T>(string name, Func<JsonElement, bool> accepts, Func<JsonElement, T> convert, out T result)
     {
         result = default!;
-        if (!TryGet(name, out var value))
+        if (!TryGet(name, out var value) || !accepts(value))
             return false;
-        if (!accepts(value))
-        {
-            Problem(name, value, allowed);
-            return false;
-        }
-
         result = convert(value);
         return true;
     }
@@ -78,23 +69,22 @@ public sealed class Section
     public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
 
     public int? OptionalInt(string name) =>
-        TryRead(name, IsInt, value => value.GetInt32(), "must be a whole number", out var number) ? number : null;
+        TryRead(name, IsInt, value => value.GetInt32(), out var number) ? number : null;
 
     public double Double(string name, double fallback) =>
-        TryRead(name, value => value.ValueKind == JsonValueKind.Number, value => value.GetDouble(), "must be a number", out var number)
+        TryRead(name, value => value.ValueKind == JsonValueKind.Number, value => value.GetDouble(), out var number)
             ? number
             : fallback;
 
     public bool Bool(string name, bool fallback) =>
-        TryRead(name, value => value.ValueKind is JsonValueKind.True or JsonValueKind.False, value => value.GetBoolean(),
-            "must be true or false", out var flag)
+        TryRead(name, value => value.ValueKind is JsonValueKind.True or JsonValueKind.False, value => value.GetBoolean(), out var flag)
             ? flag
             : fallback;
 
     public string String(string name, string fallback) => OptionalString(name) ?? fallback;
 
     public string? OptionalString(string name) =>
-        TryRead(name, value => value.ValueKind == JsonValueKind.String, value => value.GetString(), "must be a string", out var text)
+        TryRead(name, value => value.ValueKind == JsonValueKind.String, value => value.GetString(), out var text)
             ? text
             : null;
 
@@ -103,52 +93,39 @@ public sealed class Section
             value => value.ValueKind == JsonValueKind.String && System.Enum.TryParse<TEnum>(value.GetString(), ignoreCase: false, out var parsed)
                 && System.Enum.IsDefined(parsed),
             value => System.Enum.Parse<TEnum>(value.GetString()!),
-            $"must be one of {string.Join(", ", System.Enum.GetNames<TEnum>())}", out var result)
+            out var result)
             ? result
             : fallback;
 
     public IReadOnlyList<string>? Strings(string name) =>
         TryRead(name, value => IsArrayOf(value, item => item.ValueKind == JsonValueKind.String),
-            value => (IReadOnlyList<string>)[.. value.EnumerateArray().Select(item => item.GetString()!)], "must be a list of strings", out var list)
+            value => (IReadOnlyList<string>)[.. value.EnumerateArray().Select(item => item.GetString()!)], out var list)
             ? list
             : null;
 
     public IReadOnlyList<int>? Ints(string name) =>
         TryRead(name, value => IsArrayOf(value, IsInt),
-            value => (IReadOnlyList<int>)[.. value.EnumerateArray().Select(item => item.GetInt32())], "must be a list of whole numbers", out var list)
+            value => (IReadOnlyList<int>)[.. value.EnumerateArray().Select(item => item.GetInt32())], out var list)
             ? list
             : null;
 
     public IReadOnlyDictionary<string, string>? StringMap(string name) =>
         TryRead(name, value => value.ValueKind == JsonValueKind.Object && value.EnumerateObject().All(item => item.Value.ValueKind == JsonValueKind.String),
-            value => (IReadOnlyDictionary<string, string>)value.EnumerateObject().ToDictionary(item => item.Name, item => item.Value.GetString()!),
-            "must be an object of string values", out var map)
+            value => (IReadOnlyDictionary<string, string>)value.EnumerateObject().ToDictionary(item => item.Name, item => item.Value.GetString()!), out var map)
             ? map
             : null;
 
     /// <summary>The whole section as string values (e.g. infra:tags).</summary>
-    public IReadOnlyDictionary<string, string> AsStringMap()
-    {
-        if (!IsSet)
-            return new Dictionary<string, string>();
-        var result = new Dictionary<string, string>();
-        foreach (var property in _element.EnumerateObject())
-        {
-            _known.Add(property.Name);
-            if (property.Value.ValueKind == JsonValueKind.String)
-                result[property.Name] = property.Value.GetString()!;
-            else
-                Problem(property.Name, property.Value, "tag values must be strings");
-        }
-
-        return result;
-    }
+    public IReadOnlyDictionary<string, string> AsStringMap() =>
+        IsSet
+            ? _element.EnumerateObject().Where(property => property.Value.ValueKind == JsonValueKind.String)
+                .ToDictionary(property => property.Name, property => property.Value.GetString()!)
+            : new Dictionary<string, string>();
 
     /// <summary>A list of objects (e.g. listeners); null when absent.</summary>
     public IReadOnlyList<Section>? Objects(string name) =>
         TryRead(name, value => IsArrayOf(value, item => item.ValueKind == JsonValueKind.Object),
-            value => (IReadOnlyList<Section>)[.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems))],
-            "must be a list of objects", out var sections)
+            value => (IReadOnlyList<Section>)[.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems, _keysRead))], out var sections)
             ? sections
             : null;
 
@@ -157,8 +134,7 @@ public sealed class Section
 
     /// <summary>A nested object; null when absent.</summary>
     public Section? Object(string name) =>
-        TryRead(name, value => value.ValueKind == JsonValueKind.Object, value => new Section($"{Key}.{name}", value, _problems),
-            "must be an object of settings", out var section)
+        TryRead(name, value => value.ValueKind == JsonValueKind.Object, value => new Section($"{Key}.{name}", value, _problems, _keysRead), out var section)
             ? section
             : null;
 
@@ -170,17 +146,6 @@ public sealed class Section
             return onByDefault ? new T() : null;
         var enabled = section.Bool("enabled", true);
         var value = read(section);
-        section.RejectUnknownKeys();
         return enabled ? value : null;
-    }
-
-    /// <summary>Call after reading: every key not read is reported with the keys that exist.</summary>
-    public void RejectUnknownKeys()
-    {
-        if (!IsSet)
-            return;
-        foreach (var property in _element.EnumerateObject().Where(property => !_known.Contains(property.Name)))
-            _problems.Add(new Problem($"{Key}.{property.Name}", property.Value.ToString(),
-                $"unknown key; known keys are {string.Join(", ", _known.Order(StringComparer.Ordinal))}"));
     }
 }

@@ -4,7 +4,6 @@ using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
 using Infra.Components.Queue;
 using Infra.Components.Shared;
-using Pulumi;
 
 namespace Infra.Configuration;
 
@@ -24,27 +23,28 @@ public sealed record StackSettings(
 {
     public const string Namespace = "infra";
 
-    /// <summary>Every key under infra: the stack reads; any other is reported as unknown.</summary>
-    public static readonly IReadOnlyList<string> Keys =
-    [
-        "tags", "network", "loadBalancer", "web", "worker", "assets", "notifications",
-        LoadBalancerConfig.CertificateBodyKey, LoadBalancerConfig.CertificatePrivateKeyKey, LoadBalancerConfig.CertificateChainKey,
-    ];
+    /// <summary>Every key under infra: the schema declares.</summary>
+    public static IEnumerable<string> Keys => ConfigSchema.ConfigProperties.Select(pair => pair.Key)
+        .Where(key => key.StartsWith($"{Namespace}:", StringComparison.Ordinal)).Select(key => key[(Namespace.Length + 1)..]);
 
-    public static StackSettings Load()
+    public static StackSettings Load() => Load(ConfigSource.FromEngine());
+
+    /// <param name="keysRead">Collects every key the reader consults (the schema tests compare it with the schema).</param>
+    public static StackSettings Load(ConfigSource source, ISet<string>? keysRead = null)
     {
+        // The schema speaks first (types, bounds, allowed values, unknown keys, secrets); later checks of a key it
+        // already refused would only repeat the problem.
+        var schemaProblems = ConfigSchema.Validate(source.Values, source.SecretKeys);
         var problems = new List<Problem>();
-        var config = new Config(Namespace);
-        var stack = Deployment.Instance.StackName;
-        var environment = Environments.ForStack(stack);
-        var region = new Config("aws").Get("region");
-        if (string.IsNullOrEmpty(region))
-            problems.Add(new Problem("aws:region", region, "set the AWS region, e.g. pulumi config set aws:region us-east-1"));
+        var environment = Environments.ForStack(source.Stack);
+        string? Get(string key) => source.Values.GetValueOrDefault($"{Namespace}:{key}");
+        var region = source.Values.GetValueOrDefault("aws:region");
+        problems.AddRange(RegionProblems(region, Get("acceptUnlistedRegion") == "true"));
 
-        Section Read(string key) => Section.Parse($"{Namespace}:{key}", config.Get(key), problems);
-        var tags = CommonTags(Deployment.Instance.ProjectName, stack, Read("tags"));
+        Section Read(string key) => Section.Parse($"{Namespace}:{key}", Get(key), problems, keysRead);
+        var tags = CommonTags(source.Project, source.Stack, Read("tags"));
         var notifications = NotificationsConfig.Read(Read("notifications"));
-        var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, config.Get, tags);
+        var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, Get, tags);
         var workerSection = Read("worker");
         var queue = QueueConfig.Read(workerSection.Object("queue"), tags);
         var settings = new StackSettings(
@@ -61,20 +61,44 @@ public sealed record StackSettings(
 
         problems.AddRange(settings.Network.Validate($"{Namespace}:network"));
         problems.AddRange(settings.LoadBalancer.Validate($"{Namespace}:loadBalancer"));
-        problems.AddRange(TierConfig.AsConfigProblems(settings.Web.Validate($"{Namespace}:web"), $"{Namespace}:web"));
-        problems.AddRange(TierConfig.AsConfigProblems(settings.Worker.Validate($"{Namespace}:worker"), $"{Namespace}:worker"));
+        // Both tiers share infra:notifications: checked once, under its own key.
+        problems.AddRange(TierConfig.AsConfigProblems((settings.Web with { Notifications = null }).Validate($"{Namespace}:web"), $"{Namespace}:web"));
+        problems.AddRange(TierConfig.AsConfigProblems((settings.Worker with { Notifications = null }).Validate($"{Namespace}:worker"), $"{Namespace}:worker"));
+        if (notifications is not null)
+        {
+            var checks = new Checks($"{Namespace}:notifications");
+            notifications.Validate(checks);
+            problems.AddRange(checks.Problems);
+        }
+
         if (settings.Queue is { } jobQueue)
             problems.AddRange(jobQueue.Validate($"{Namespace}:worker.queue"));
         problems.AddRange(settings.Assets.Validate($"{Namespace}:assets"));
         problems.AddRange(settings.CrossChecks());
-        problems.AddRange(UnknownKeys());
-        Checks.ThrowIfAny(problems);
+        Checks.ThrowIfAny([.. schemaProblems, .. problems.Where(problem => !schemaProblems.Any(refused => Covers(refused.Key, problem.Key)))
+            .DistinctBy(problem => (problem.Key, problem.Allowed))]);
         return settings;
+    }
+
+    /// <summary>True when a problem's key is the refused key or lies inside it.</summary>
+    static bool Covers(string refused, string key) =>
+        key == refused || key.StartsWith(refused + ".", StringComparison.Ordinal) || key.StartsWith(refused + "[", StringComparison.Ordinal);
+
+    static IEnumerable<Problem> RegionProblems(string? region, bool acceptUnlisted)
+    {
+        if (string.IsNullOrEmpty(region))
+            yield return new Problem("aws:region", region, "set the AWS region, e.g. pulumi config set aws:region us-east-1");
+        else if (!Regions.Known.Contains(region) && !acceptUnlisted && System.Text.RegularExpressions.Regex.IsMatch(region, @"^[a-z]{2}(-gov)?-[a-z]+-\d$"))
+            yield return new Problem("aws:region", region,
+                $"is not a region this project knows; if AWS opened it recently, set {Namespace}:acceptUnlistedRegion to true");
     }
 
     /// <summary>Combinations that span sections.</summary>
     IEnumerable<Problem> CrossChecks()
     {
+        foreach (var (zone, index) in (Network.AvailabilityZones ?? []).Select((zone, index) => (zone, index)))
+            if (!System.Text.RegularExpressions.Regex.IsMatch(zone, $"^{System.Text.RegularExpressions.Regex.Escape(Region)}[a-z]$"))
+                yield return new Problem($"{Namespace}:network.availabilityZones[{index}]", zone, $"must be a zone of aws:region {Region}, such as {Region}a");
         if (Queue is { } queue && Worker.TerminationDrainSeconds < queue.JobTimeoutSeconds)
             yield return new Problem($"{Namespace}:worker.terminationDrainSeconds", Worker.TerminationDrainSeconds,
                 $"must be at least {Namespace}:worker.queue.jobTimeoutSeconds ({queue.JobTimeoutSeconds}), so a terminating worker can finish its job");
@@ -88,20 +112,6 @@ public sealed record StackSettings(
             if (!LoadBalancer.InstancePorts.Contains(port))
                 yield return new Problem($"{Namespace}:network.appPorts[{index}]", port,
                     $"no listener forwards to it and no health check uses it ({string.Join(", ", LoadBalancer.InstancePorts)}); remove it, or the instances accept it for nothing");
-    }
-
-    /// <summary>A typo in a top-level key would otherwise be ignored silently.</summary>
-    static IEnumerable<Problem> UnknownKeys()
-    {
-        var raw = System.Environment.GetEnvironmentVariable("PULUMI_CONFIG");
-        if (string.IsNullOrEmpty(raw))
-            yield break;
-        // The Pulumi CLI hands a program its config in PULUMI_CONFIG; the Config API cannot list keys.
-        var keys = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(raw)?.Keys.ToList() ?? [];
-        foreach (var key in keys.Select(key => key.Replace(":config:", ":", StringComparison.Ordinal))
-                     .Where(key => key.StartsWith($"{Namespace}:", StringComparison.Ordinal)))
-            if (!Keys.Contains(key[(Namespace.Length + 1)..]))
-                yield return new Problem(key, null, $"unknown key; known keys are {string.Join(", ", Keys.Select(k => $"{Namespace}:{k}"))}");
     }
 
     /// <summary>project, stack and managed-by, plus whatever infra:tags adds.</summary>

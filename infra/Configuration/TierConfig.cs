@@ -16,7 +16,7 @@ public static class TierConfig
         var ami = section.Object("ami");
         var detailed = section.Bool("detailedMonitoring", prod);
         var minSize = section.Int("minSize", prod && kind == TierKind.Web ? 2 : 1);
-        var args = new AutoScaledTierArgs
+        return new AutoScaledTierArgs
         {
             Kind = kind,
             InstanceType = section.String("instanceType", prod ? "m7i.large" : "t3.small"),
@@ -48,9 +48,6 @@ public static class TierConfig
             Schedules = ReadSchedules(section),
             Tags = tags,
         };
-        ami?.RejectUnknownKeys();
-        section.RejectUnknownKeys();
-        return args;
     }
 
     /// <summary>CPU high/low every minute with detailed monitoring (else every 5), and response time.</summary>
@@ -63,24 +60,23 @@ public static class TierConfig
             ScalingRule.CpuLow(section?.Double("cpuLowPercent", 30) ?? 30, period),
             ScalingRule.LatencyHigh(section?.Double("latencySeconds", 1.0) ?? 1.0),
         ];
-        section?.RejectUnknownKeys();
         return rules;
     }
 
     static IReadOnlyList<ScheduleArgs> ReadSchedules(Section section) =>
-        section.Objects("schedules")?.Select(item =>
-        {
-            var schedule = new ScheduleArgs(item.String("name", ""), item.String("recurrence", ""), item.String("timeZone", "UTC"),
-                item.Int("minSize", 0), item.Int("maxSize", 0), item.Int("desiredCapacity", 0));
-            item.RejectUnknownKeys();
-            return schedule;
-        }).ToList() ?? [];
+        section.Objects("schedules")?.Select(item => new ScheduleArgs(item.String("name", ""), item.String("recurrence", ""),
+            item.String("timeZone", "UTC"), item.Int("minSize", 0), item.Int("maxSize", 0), item.Int("desiredCapacity", 0))).ToList() ?? [];
 
     /// <summary>Component checks of scaling rules, renamed to the config keys they come from.</summary>
     public static IEnumerable<Problem> AsConfigProblems(IEnumerable<Problem> problems, string scope) =>
         problems.Select(problem => problem with
         {
             Key = QueueConfig.ConfigKey(problem.Key
+                .Replace($"{scope}.scalingRules.cpu-high.threshold", $"{scope}.alarms.cpuHighPercent", StringComparison.Ordinal)
+                .Replace($"{scope}.scalingRules.cpu-low.threshold", $"{scope}.alarms.cpuLowPercent", StringComparison.Ordinal)
+                .Replace($"{scope}.scalingRules.latency-high.threshold", $"{scope}.alarms.latencySeconds", StringComparison.Ordinal)
+                .Replace($"{scope}.userData.environment.", $"{scope}.environment.", StringComparison.Ordinal)
+                .Replace($"{scope}.userData.dbHost", $"{scope}.dbHost", StringComparison.Ordinal)
                 .Replace($"{scope}.scalingRules.cpu-high.", $"{scope}.alarms.", StringComparison.Ordinal)
                 .Replace($"{scope}.scalingRules.cpu-low.", $"{scope}.alarms.", StringComparison.Ordinal)
                 .Replace($"{scope}.scalingRules.latency-high.", $"{scope}.alarms.", StringComparison.Ordinal), scope),

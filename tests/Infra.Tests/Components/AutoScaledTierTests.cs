@@ -373,11 +373,11 @@ public class AutoScaledTierTests
         yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: AWS/ApplicationELB metrics come every 60 s: use a multiple of 60");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be 1 or more, and periodSeconds x evaluationPeriods at most 86400 s");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuHigh()] }, "web.scalingRules = 'cpu-high': rule names must be unique");
-        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules.peak.desired = 'min 1, desired 3, max 4': must satisfy 2 (group min)");
-        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 3, 5, 3)] }, "<= max <= 4 (group max)");
-        yield return Case(a => a with { Schedules = [new("peak", "at eight", "America/New_York", 3, 4, 3)] }, "web.schedules.peak.recurrence = 'at eight': must be a five-field cron expression");
-        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * *", "Mars/Olympus", 3, 4, 3)] }, "web.schedules.peak.timeZone = 'Mars/Olympus': must be an IANA time zone");
-        yield return Case(a => a with { Notifications = new NotificationArgs { Emails = ["ops-at-example"] } }, "web.notifications.emails = 'ops-at-example': must be an email address");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules[0].desiredCapacity = 3: must satisfy 2 (group min) <= minSize (1)");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 3, 5, 3)] }, "maxSize (5) <= 4 (group max)");
+        yield return Case(a => a with { Schedules = [new("peak", "at eight", "America/New_York", 3, 4, 3)] }, "web.schedules[0].recurrence = 'at eight': must be a five-field cron expression");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * *", "Mars/Olympus", 3, 4, 3)] }, "web.schedules[0].timeZone = 'Mars/Olympus': must be an IANA time zone");
+        yield return Case(a => a with { Notifications = new NotificationArgs { Emails = ["ops-at-example"] } }, "web.notifications.emails[0] = 'ops-at-example': must be an email address");
         yield return Case(a => a with { UserData = new UserDataArgs { Environment = new Dictionary<string, string> { ["db-url"] = "x" } } }, "web.userData.environment.db-url = 'db-url': names must be upper-case");
     }
 

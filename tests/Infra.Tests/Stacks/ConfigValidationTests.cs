@@ -7,14 +7,14 @@ public class ConfigValidationTests
     static IEnumerable<TestCaseData> Mistakes()
     {
         TestCaseData Case(string key, string? json, string message) => new TestCaseData(key, json, message).SetName($"{key}: {message}");
-        yield return Case("infra:network", """{"vpcCidr":"10.0.0.0/16","natt":"Single"}""", "infra:network.natt = 'Single': unknown key; known keys are");
+        yield return Case("infra:network", """{"vpcCidr":"10.0.0.0/16","natt":"Single"}""", "infra:network.natt = 'Single': unknown key; did you mean nat? known keys are vpcCidr");
         yield return Case("infra:network", """{"availabilityZoneCount":"two"}""", "infra:network.availabilityZoneCount = 'two': must be a whole number");
         yield return Case("infra:network", """{"nat":"Double"}""", "infra:network.nat = 'Double': must be one of None, Single, OnePerAz");
         yield return Case("infra:network", """{"vpcCidr":"10.0.0.0/8"}""", "infra:network.vpcCidr = '10.0.0.0/8': prefix must be between /16 and /28");
         yield return Case("infra:network", """{"adminCidrs":["0.0.0.0/0"]}""", "infra:network.adminCidrs = '0.0.0.0/0': SSH from the whole internet is refused");
         yield return Case("infra:network", """{"availabilityZoneCount":1,"nat":"OnePerAz"}""", "infra:network.availabilityZoneCount = 1: needs 2 to 6 zones");
         yield return Case("infra:certificatePrivateKey", null, "infra:certificateBody = (not set): uploading a certificate needs both the certificate body and its private key");
-        yield return Case("infra:loadBalancer", """{"idleTimeoutSeconds":0}""", "infra:loadBalancer.idleTimeoutSeconds = 0: must be between 1 and 4000");
+        yield return Case("infra:loadBalancer", """{"idleTimeoutSeconds":0}""", "infra:loadBalancer.idleTimeoutSeconds = 0: must be a whole number from 1 to 4000");
         yield return Case("infra:loadBalancer", """{"healthCheck":{"intervalSeconds":5,"timeoutSeconds":5}}""", "infra:loadBalancer.healthCheck.timeoutSeconds = 5: must be less than intervalSeconds (5)");
         yield return Case("infra:loadBalancer", """{"stickiness":{"type":"appCookie"}}""", "infra:loadBalancer.stickiness.cookieName = (not set): appCookie needs the application's cookie name");
         yield return Case("infra:network", """{"appPorts":[8080,9000]}""",
@@ -25,28 +25,28 @@ public class ConfigValidationTests
         yield return Case("infra:web", """{"minSize":3,"maxSize":2}""", "infra:web.desiredCapacity = 3: must satisfy minSize (3) <= desiredCapacity <= maxSize (2)");
         yield return Case("infra:web", """{"alarms":{"periodSeconds":60}}""", "infra:web.alarms.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring");
         yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * MON-FRI","timeZone":"America/New_York","minSize":1,"maxSize":9,"desiredCapacity":5}]}""",
-            "infra:web.schedules.peak.desired = 'min 1, desired 5, max 9': must satisfy 1 (group min) <= min <= desired <= max <= 3 (group max)");
+            "infra:web.schedules[0].desiredCapacity = 5: must satisfy 1 (group min) <= minSize (1) <= desiredCapacity <= maxSize (9) <= 3 (group max)");
         yield return Case("infra:web", """{"instanceType":"huge"}""", "infra:web.instanceType = 'huge': must be an EC2 instance type");
         yield return Case("infra:web", """{"terminationPolicies":["Random"]}""", "infra:web.terminationPolicies = 'Random': must be one of OldestInstance");
-        yield return Case("infra:worker", """{"queue":{"scaleInAfterMinutes":1441}}""", "infra:worker.queue.scaleInAfterMinutes = 1441: must be 1 or more, and periodSeconds x evaluationPeriods at most 86400 s");
+        yield return Case("infra:worker", """{"queue":{"scaleInAfterMinutes":1441}}""", "infra:worker.queue.scaleInAfterMinutes = 1441: must be a whole number from 1 to 1440");
         yield return Case("infra:worker", """{"queue":{"jobTimeoutSeconds":600,"visibilityTimeoutSeconds":300}}""",
             "infra:worker.queue.visibilityTimeoutSeconds = 300: must be at least jobTimeoutSeconds (600)");
         yield return Case("infra:worker", """{"queue":{"jobTimeoutSeconds":600}}""",
             "infra:worker.terminationDrainSeconds = 300: must be at least infra:worker.queue.jobTimeoutSeconds (600)");
-        yield return Case("infra:worker", """{"queue":{"retentionSeconds":1209600}}""", "infra:worker.queue.retentionSeconds = 1209600: must be 60 to 1123200");
-        yield return Case("infra:worker", """{"queue":{"maxReceiveCount":0}}""", "infra:worker.queue.maxReceiveCount = 0: must be between 1 and 1000");
+        yield return Case("infra:worker", """{"queue":{"retentionSeconds":1209600}}""", "infra:worker.queue.retentionSeconds = 1209600: must be a whole number from 60 to 1123200");
+        yield return Case("infra:worker", """{"queue":{"maxReceiveCount":0}}""", "infra:worker.queue.maxReceiveCount = 0: must be a whole number from 1 to 1000");
         yield return Case("infra:worker", """{"queue":{"scaling":"predictive"}}""", "infra:worker.queue.scaling = 'predictive': must be one of steps, targetTracking");
-        yield return Case("infra:worker", """{"queue":{"scaling":"targetTracking","backlogPerInstance":0}}""", "infra:worker.queue.backlogPerInstance = 0: must be a positive number");
-        yield return Case("infra:worker", """{"queue":{"metric":{"namespace":"App","name":"Backlog"},"maxReceiveCount":3}}""", "infra:worker.queue.maxReceiveCount");
+        yield return Case("infra:worker", """{"queue":{"scaling":"targetTracking","backlogPerInstance":0}}""", "infra:worker.queue.backlogPerInstance = 0: must be a number above 0");
+        yield return Case("infra:worker", """{"queue":{"metric":{"namespace":"App","name":"Backlog"},"maxReceiveCount":3}}""", "infra:worker.queue.maxReceiveCount = '(set)': applies to the stack's own queue");
         yield return Case("infra:worker", """{"detailedMonitoring":"yes"}""", "infra:worker.detailedMonitoring = 'yes': must be true or false");
         yield return Case("infra:assets", """{"hosts":{"count":4,"hostedZoneId":"Z0123"}}""", "infra:assets.hosts.domain = (not set): a count of 4 makes assets0..3.<domain>: set domain");
         yield return Case("infra:assets", """{"hosts":{"aliases":["cdn.example.com"],"certificateArn":"arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}}""",
             "CloudFront only uses certificates from us-east-1; this one is in us-west-2");
         yield return Case("infra:assets", """{"upload":{"folder":"no-such-folder"}}""", "infra:assets.upload.folder = ");
         yield return Case("infra:assets", """{"priceClass":"PriceClass_1"}""", "infra:assets.priceClass = 'PriceClass_1': must be one of PriceClass_100, PriceClass_200, PriceClass_All");
-        yield return Case("infra:notifications", """{"emails":["not-an-email"]}""", "infra:web.notifications.emails = 'not-an-email': must be an email address");
-        yield return Case("infra:tags", """{"owner":7}""", "infra:tags.owner = '7': tag values must be strings");
-        yield return Case("infra:netwrok", """{}""", "infra:netwrok = (not set): unknown key; known keys are infra:tags, infra:network");
+        yield return Case("infra:notifications", """{"emails":["not-an-email"]}""", "infra:notifications.emails[0] = 'not-an-email': must be an email address");
+        yield return Case("infra:tags", """{"owner":7}""", "infra:tags.owner = 7: must be a string");
+        yield return Case("infra:netwrok", """{}""", "infra:netwrok = {}: unknown key; did you mean infra:network? known keys are aws:region");
         yield return Case("aws:region", null, "aws:region = (not set): set the AWS region");
         yield return Case("infra:certificatePrivateKey", "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----",
             "infra:certificatePrivateKey = '[secret]': is not a readable RSA or ECDSA private key");
