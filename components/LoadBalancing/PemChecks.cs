@@ -23,9 +23,14 @@ internal static class PemChecks
         var body = ReadCertificate(certificate.Body, Fail);
         var key = ReadPrivateKey(certificate.PrivateKey, Fail);
         if (certificate.Chain is { } chain)
-            foreach (var (block, index) in PemBlocks(chain.Pem, "CERTIFICATE").Select((block, index) => (block, index)))
+        {
+            var blocks = PemBlocks(chain.Pem, "CERTIFICATE").ToList();
+            if (blocks.Count == 0)
+                Fail(chain, "must be one or more X.509 certificates in PEM format (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)");
+            foreach (var (block, index) in blocks.Select((block, index) => (block, index)))
                 if (!TryCertificate(block, out _))
                     Fail(chain, $"chain certificate {index + 1} is not an X.509 certificate in PEM format");
+        }
 
         if (body is not null)
         {

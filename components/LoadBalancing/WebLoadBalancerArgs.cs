@@ -142,7 +142,7 @@ public sealed record WebLoadBalancerArgs
                 "dns.domainName", dns.DomainName, "must be a lower-case domain name such as www.example.com");
         }
 
-        ValidateCertificate(checks.Scoped("certificate"), now ?? DateTimeOffset.UtcNow);
+        ValidateCertificate(checks, now ?? DateTimeOffset.UtcNow);
         return checks.Problems;
     }
 
@@ -163,7 +163,8 @@ public sealed record WebLoadBalancerArgs
             checks.Add("listeners", port, "two listeners cannot share a port");
         var https = Listeners.Any(listener => listener.Protocol == "HTTPS");
         if (https && Certificate is null)
-            checks.Add("certificate", null, "an HTTPS listener needs a certificate: an uploaded PEM pair or an existing ARN");
+            checks.Add("certificateArn", null,
+                "an HTTPS listener needs a certificate: set certificateArn, or upload one with the secrets infra:certificateBody and infra:certificatePrivateKey");
         if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTPS" && listener.Port == 443))
             checks.Add("redirectHttpToHttps", true, "needs an HTTPS listener on port 443 to redirect to");
         if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTP"))
@@ -214,8 +215,8 @@ public sealed record WebLoadBalancerArgs
         }
 
         if (UploadsCertificate)
-            checks.Add("arn", arn, "give either an existing certificate ARN or a PEM pair to upload, not both");
+            checks.Add("certificateArn", arn, "give either an existing certificate ARN or a PEM pair to upload, not both");
         checks.Require(Regex.IsMatch(arn, @"^arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}|iam::\d{12}:server-certificate/.+)$"),
-            "arn", arn, "must be an ACM certificate ARN or an IAM server-certificate ARN");
+            "certificateArn", arn, "must be an ACM certificate ARN or an IAM server-certificate ARN");
     }
 }

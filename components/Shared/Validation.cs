@@ -11,13 +11,17 @@ public sealed record Problem(string Key, object? Value, string Allowed)
     static string Show(object? value) => value switch
     {
         null => "(not set)",
-        string text => $"'{text}'",
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => $"'{element.GetString()}'",
+        string text => $"'{Visible(text)}'",
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => $"'{Visible(element.GetString()!)}'",
         System.Text.Json.JsonElement element => element.GetRawText(),
         IEnumerable<string> items => $"[{string.Join(", ", items)}]",
         IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };
+
+    /// <summary>Control characters written as escapes, so a value with a line break stays on its line.</summary>
+    static string Visible(string text) =>
+        string.Concat(text.Select(c => c switch { '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ when char.IsControl(c) => $"\\u{(int)c:x4}", _ => c.ToString() }));
 }
 
 /// <summary>Every problem found before anything is created, reported together. A RunException, so

@@ -58,6 +58,12 @@ public static class Cli
             return ConfigurationError;
         }
 
+        if (outFile is { Directory: { Exists: false } folder })
+        {
+            await error.WriteLineAsync($"--out {outFile.FullName}: the folder {folder.FullName} does not exist.");
+            return ConfigurationError;
+        }
+
         PlanDocument document;
         try
         {
@@ -67,7 +73,7 @@ public static class Cli
         }
         catch (Exception exception) when (exception is YamlDotNet.Core.YamlException or InvalidDataException or FileNotFoundException)
         {
-            await error.WriteLineAsync($"Pulumi.yaml or Pulumi.{stack}.yaml cannot be read: {exception.Message}");
+            await error.WriteLineAsync(exception is InvalidDataException ? exception.Message : $"Pulumi.yaml or Pulumi.{stack}.yaml cannot be read: {exception.Message}");
             return ConfigurationError;
         }
         catch (Exception exception) when (ConfigurationMessages(exception) is { } messages)
@@ -101,7 +107,16 @@ public static class Cli
 
         if (outFile is not null)
         {
-            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+            try
+            {
+                await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"--out {outFile.FullName}: cannot write the plan there ({exception.Message}).");
+                return ConfigurationError;
+            }
+
             await output.WriteLineAsync($"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)}).");
         }
 

@@ -139,20 +139,44 @@ public class PlanToolTests
         using var project = TempProject.With("broken", "config: [unclosed");
         var (code, _, error) = await Run("plan", "broken", "--project", project.Path);
         Assert.That(code, Is.EqualTo(1));
-        Assert.That(error, Does.StartWith("Pulumi.yaml or Pulumi.broken.yaml cannot be read"));
+        Assert.That(error.Trim(), Is.EqualTo("Pulumi.broken.yaml:2:1: While parsing a flow sequence, did not find expected ',' or ']'."), "file, line and column");
+    }
+
+    [Test]
+    public async Task A_config_written_as_a_list_is_refused_where_it_stands()
+    {
+        using var project = TempProject.With("listed", "config:\n  - aws:region: us-east-1\n");
+        var (code, _, error) = await Run("plan", "listed", "--project", project.Path);
+        Assert.That((code, error.Trim()), Is.EqualTo((1, "Pulumi.listed.yaml:2:3: config must be a mapping of keys to values, not a list")));
+    }
+
+    [Test]
+    public async Task An_out_path_that_cannot_be_written_is_the_users_to_fix_exit_1_before_planning()
+    {
+        var target = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing", "plan.json");
+        var (code, output, error) = await Run("plan", "dev", "--out", target);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.StartWith($"--out {target}: the folder ").And.EndWith(" does not exist.\n"));
+    }
+
+    /// <summary>A terminal that fails: a fault of the tool's surroundings, not of the stack.</summary>
+    sealed class BrokenWriter : StringWriter
+    {
+        public override void Write(char value) => throw new InvalidOperationException("the terminal went away");
+        public override void Write(string? value) => throw new InvalidOperationException("the terminal went away");
+        public override Task WriteAsync(string? value) => throw new InvalidOperationException("the terminal went away");
     }
 
     [Test]
     public async Task An_internal_failure_exits_2_with_one_line_and_the_trace_only_when_verbose()
     {
-        var target = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "missing", "plan.json");
-        var (code, _, error) = await Run("plan", "dev", "--out", target);
-        Assert.That(code, Is.EqualTo(2));
-        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(error, Does.StartWith("internal error: "));
-        var (verboseCode, _, verboseError) = await Run("plan", "dev", "--out", target, "--verbose");
-        Assert.That(verboseCode, Is.EqualTo(2));
-        Assert.That(verboseError, Does.Contain("   at "));
+        var error = new StringWriter();
+        Assert.That(await Cli.RunAsync(["plan", "dev", "--format", "json"], new BrokenWriter(), error), Is.EqualTo(2));
+        Assert.That(error.ToString().TrimEnd().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(error.ToString(), Is.EqualTo("internal error: the terminal went away (run with --verbose for details)\n"));
+        var verbose = new StringWriter();
+        Assert.That(await Cli.RunAsync(["plan", "dev", "--format", "json", "--verbose"], new BrokenWriter(), verbose), Is.EqualTo(2));
+        Assert.That(verbose.ToString(), Does.Contain("   at "));
     }
 
     [Test]

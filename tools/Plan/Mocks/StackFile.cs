@@ -6,7 +6,7 @@ namespace Infra.Plan.Mocks;
 /// <summary>A Pulumi.&lt;stack&gt;.yaml read the way the Pulumi CLI hands it to a program: full keys
 /// (project:key), scalars as text, structured values as JSON. `secure:` values are never decrypted:
 /// each gets a stand-in (a generated certificate for the certificate keys, a marker otherwise).</summary>
-public sealed record StackFile(string Project, string Stack, IReadOnlyDictionary<string, string> Config, IReadOnlySet<string> SecretKeys)
+public sealed partial record StackFile(string Project, string Stack, IReadOnlyDictionary<string, string> Config, IReadOnlySet<string> SecretKeys)
 {
     public const string SecretMarker = "[secret]";
 
@@ -30,10 +30,15 @@ public sealed record StackFile(string Project, string Stack, IReadOnlyDictionary
         var root = Parse(path);
         var config = new Dictionary<string, string>();
         var secrets = new HashSet<string>();
-        if (root.Children.TryGetValue(new YamlScalarNode("config"), out var node) && node is YamlMappingNode entries)
+        var file = Path.GetFileName(path);
+        if (root.Children.TryGetValue(new YamlScalarNode("config"), out var node) && node is not YamlMappingNode and not YamlScalarNode { Value: null or "" })
+            throw new InvalidDataException($"{file}:{node.Start.Line}:{node.Start.Column}: config must be a mapping of keys to values, not a {Describe(node)}");
+        if (node is YamlMappingNode entries)
             foreach (var (keyNode, value) in entries.Children)
             {
-                var key = ((YamlScalarNode)keyNode).Value!;
+                var key = keyNode is YamlScalarNode { Value: { Length: > 0 } text }
+                    ? text
+                    : throw new InvalidDataException($"{file}:{keyNode.Start.Line}:{keyNode.Start.Column}: a config key must be a name such as infra:network");
                 var fullKey = key.Contains(':') ? key : $"{project}:{key}";
                 if (value is YamlMappingNode map && map.Children.Count == 1 && map.Children.ContainsKey(new YamlScalarNode("secure")))
                 {
@@ -41,7 +46,7 @@ public sealed record StackFile(string Project, string Stack, IReadOnlyDictionary
                     config[fullKey] = Placeholder(fullKey);
                 }
                 else
-                    config[fullKey] = value is YamlScalarNode scalar ? scalar.Value ?? "" : JsonSerializer.Serialize(ToPlain(value));
+                    config[fullKey] = value is YamlScalarNode scalar ? scalar.Value ?? "" : Json(value);
             }
 
         return new StackFile(project, stack, config, secrets);
@@ -57,35 +62,75 @@ public sealed record StackFile(string Project, string Stack, IReadOnlyDictionary
         _ => SecretMarker,
     };
 
+    static string Describe(YamlNode node) => node is YamlSequenceNode ? "list" : "single value";
+
+    /// <summary>The file's top mapping; a YAML error names the file, line and column.</summary>
     static YamlMappingNode Parse(string path)
     {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(path))
+        try
+        {
+            using var reader = new StreamReader(path);
             stream.Load(reader);
+        }
+        catch (YamlDotNet.Core.YamlException error)
+        {
+            var reason = error.InnerException?.Message ?? error.Message;
+            throw new InvalidDataException($"{Path.GetFileName(path)}:{error.Start.Line}:{error.Start.Column}: {reason.Split(": ").Last()}", error);
+        }
+
         return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
             ? root
             : throw new InvalidDataException($"{Path.GetFileName(path)} is not a YAML mapping");
     }
 
-    /// <summary>YAML to JSON-ready values: plain scalars that look like numbers or booleans become them.</summary>
-    static object? ToPlain(YamlNode node) => node switch
+    /// <summary>A structured YAML value as JSON, as the Pulumi CLI hands it over: plain scalars that are JSON
+    /// numbers or booleans become them, written as they were (1e20 stays 1e20).</summary>
+    static string Json(YamlNode node)
     {
-        YamlMappingNode map => map.Children.ToDictionary(pair => ((YamlScalarNode)pair.Key).Value!, pair => ToPlain(pair.Value)),
-        YamlSequenceNode list => list.Children.Select(ToPlain).ToList(),
-        YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } scalar => Scalar(scalar.Value),
-        YamlScalarNode scalar => scalar.Value,
-        _ => null,
-    };
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+            Write(writer, node);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
-    static object? Scalar(string? text) => text switch
+    static void Write(Utf8JsonWriter writer, YamlNode node)
     {
-        null or "null" or "~" => null,
-        "true" => true,
-        "false" => false,
-        _ when long.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var integer) => integer,
-        _ when double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number) => number,
-        _ => text,
-    };
+        switch (node)
+        {
+            case YamlMappingNode map:
+                writer.WriteStartObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
+                    Write(writer, value);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case YamlSequenceNode list:
+                writer.WriteStartArray();
+                foreach (var item in list.Children)
+                    Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "null" or "~" }:
+                writer.WriteNullValue();
+                break;
+            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: "true" or "false" } flag:
+                writer.WriteBooleanValue(flag.Value == "true");
+                break;
+            case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain } plain when JsonNumber().IsMatch(plain.Value!):
+                writer.WriteRawValue(plain.Value!);
+                break;
+            case YamlScalarNode scalar:
+                writer.WriteStringValue(scalar.Value);
+                break;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")]
+    private static partial System.Text.RegularExpressions.Regex JsonNumber();
 
     /// <summary>Puts this file's config in place for a run (see <see cref="StackConfig"/>).</summary>
     public StackConfig Apply(Func<Dictionary<string, string>, Dictionary<string, string>>? change = null) =>
