@@ -12,6 +12,8 @@ public static class QueueConfig
 
     public static readonly IReadOnlyList<string> ScalingModes = ["steps", "targetTracking"];
 
+    static readonly string[] StepKeys = ["scaleOutAbove", "scaleOutAfterMinutes", "scaleInBelow", "scaleInAfterMinutes"];
+
     static readonly string[] QueueKeys =
         ["jobTimeoutSeconds", "visibilityTimeoutSeconds", "retentionSeconds", "maxReceiveCount", "receiveWaitTimeSeconds", "kmsKeyArn"];
 
@@ -20,41 +22,39 @@ public static class QueueConfig
         var metricSection = section?.Object("metric");
         var metric = metricSection is null ? null
             : new MetricArgs(metricSection.String("namespace", ""), metricSection.String("name", ""), metricSection.StringMap("dimensions"));
-
-        var queue = metric is null ? ReadQueue(section, tags) : null;
-        foreach (var key in QueueKeys.Where(key => metric is not null && section!.Has(key)))
-            section!.Report(key, "(set)", "applies to the stack's own queue; with queue.metric no queue is created");
+        var queue = ReadQueue(section, tags);
         var mode = section?.String("scaling", "steps") ?? "steps";
-        if (!ScalingModes.Contains(mode))
-            section!.Report("scaling", mode, $"must be one of {string.Join(", ", ScalingModes)}");
+        var backlog = section?.Double("backlogPerInstance", 10) ?? 10;
+        var high = ScalingRule.QueueHigh(section?.Double("scaleOutAbove", 20) ?? 20, section?.Int("scaleOutAfterMinutes", 2) ?? 2, metric);
+        var low = ScalingRule.QueueLow(section?.Double("scaleInBelow", 5) ?? 5, section?.Int("scaleInAfterMinutes", 45) ?? 45, metric);
+
+        // Every key is read above; what does not apply to the chosen combination is refused, never silently ignored.
+        if (metric is not null)
+            foreach (var key in QueueKeys.Where(key => section!.Has(key)))
+                section!.Report(key, "(set)", "applies to the stack's own queue; with queue.metric no queue is created");
         if (mode == "targetTracking" && metric is not null)
             section!.Report("scaling", mode, "target tracking divides the stack's own queue by the instances; with queue.metric use steps");
+        foreach (var key in (mode == "targetTracking" ? StepKeys : ["backlogPerInstance"]).Where(key => section?.Has(key) == true))
+            section!.Report(key, "(set)", $"does not apply with scaling: {mode}");
 
-        Settings settings = mode == "targetTracking"
-            ? new(queue, [], new BacklogTargetArgs(section!.Double("backlogPerInstance", 10)))
-            : new(queue,
-            [
-                ScalingRule.QueueHigh(section?.Double("scaleOutAbove", 20) ?? 20, section?.Int("scaleOutAfterMinutes", 2) ?? 2, metric),
-                ScalingRule.QueueLow(section?.Double("scaleInBelow", 5) ?? 5, section?.Int("scaleInAfterMinutes", 45) ?? 45, metric),
-            ], null);
-        return settings;
+        return mode == "targetTracking"
+            ? new(metric is null ? queue : null, [], new BacklogTargetArgs(backlog))
+            : new(metric is null ? queue : null, [high, low], null);
     }
 
     static JobQueueArgs ReadQueue(Section? section, IReadOnlyDictionary<string, string> tags)
     {
         var defaults = new JobQueueArgs();
-        if (section is null)
-            return defaults with { Tags = tags };
-        var jobTimeout = section.Int("jobTimeoutSeconds", defaults.JobTimeoutSeconds);
+        var jobTimeout = section?.Int("jobTimeoutSeconds", defaults.JobTimeoutSeconds) ?? defaults.JobTimeoutSeconds;
         return new JobQueueArgs
         {
             JobTimeoutSeconds = jobTimeout,
             // A minute beyond the longest job, for the worker to delete the message.
-            VisibilityTimeoutSeconds = section.Int("visibilityTimeoutSeconds", jobTimeout + 60),
-            RetentionSeconds = section.Int("retentionSeconds", defaults.RetentionSeconds),
-            MaxReceiveCount = section.Int("maxReceiveCount", defaults.MaxReceiveCount),
-            ReceiveWaitTimeSeconds = section.Int("receiveWaitTimeSeconds", defaults.ReceiveWaitTimeSeconds),
-            KmsKeyArn = section.OptionalString("kmsKeyArn"),
+            VisibilityTimeoutSeconds = section?.Int("visibilityTimeoutSeconds", jobTimeout + 60) ?? jobTimeout + 60,
+            RetentionSeconds = section?.Int("retentionSeconds", defaults.RetentionSeconds) ?? defaults.RetentionSeconds,
+            MaxReceiveCount = section?.Int("maxReceiveCount", defaults.MaxReceiveCount) ?? defaults.MaxReceiveCount,
+            ReceiveWaitTimeSeconds = section?.Int("receiveWaitTimeSeconds", defaults.ReceiveWaitTimeSeconds) ?? defaults.ReceiveWaitTimeSeconds,
+            KmsKeyArn = section?.OptionalString("kmsKeyArn"),
             Tags = tags,
         };
     }

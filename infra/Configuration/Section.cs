@@ -11,13 +11,15 @@ public sealed class Section
     readonly JsonElement _element;
     readonly List<Problem> _problems;
     readonly ISet<string>? _keysRead;
+    readonly IReadOnlySet<string> _refused;
 
-    Section(string key, JsonElement element, List<Problem> problems, ISet<string>? keysRead)
+    Section(string key, JsonElement element, List<Problem> problems, ISet<string>? keysRead, IReadOnlySet<string> refused)
     {
         Key = key;
         _element = element;
         _problems = problems;
         _keysRead = keysRead;
+        _refused = refused;
     }
 
     public string Key { get; }
@@ -25,27 +27,29 @@ public sealed class Section
     public bool IsSet => _element.ValueKind == JsonValueKind.Object;
 
     /// <summary>Parses a config value that holds a JSON object; absent (or not an object) means every default.</summary>
+    /// <param name="refused">Keys the schema refused: read as absent, so their defaults stand in and no later check
+    /// repeats the problem in other words.</param>
     /// <param name="keysRead">Collects every key the reader consults (items of lists as [], e.g. infra:web.schedules[].name).</param>
-    public static Section Parse(string key, string? json, List<Problem> problems, ISet<string>? keysRead = null)
+    public static Section Parse(string key, string? json, List<Problem> problems, IReadOnlySet<string> refused, ISet<string>? keysRead = null)
     {
         try
         {
-            if (json is not null && JsonDocument.Parse(json).RootElement is { ValueKind: JsonValueKind.Object } element)
-                return new Section(key, element, problems, keysRead);
+            if (json is not null && !refused.Contains(key) && JsonDocument.Parse(json).RootElement is { ValueKind: JsonValueKind.Object } element)
+                return new Section(key, element, problems, keysRead, refused);
         }
         catch (JsonException)
         {
             // The schema reports it.
         }
 
-        return new Section(key, default, problems, keysRead);
+        return new Section(key, default, problems, keysRead, refused);
     }
 
     bool TryGet(string name, out JsonElement value)
     {
         _keysRead?.Add(System.Text.RegularExpressions.Regex.Replace($"{Key}.{name}", @"\[\d+\]", "[]"));
         value = default;
-        return IsSet && _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+        return IsSet && !_refused.Contains($"{Key}.{name}") && _element.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
     }
 
     /// <summary>Whether the key is given at all (for keys that only apply in some combinations).</summary>
@@ -125,7 +129,7 @@ public sealed class Section
     /// <summary>A list of objects (e.g. listeners); null when absent.</summary>
     public IReadOnlyList<Section>? Objects(string name) =>
         TryRead(name, value => IsArrayOf(value, item => item.ValueKind == JsonValueKind.Object),
-            value => (IReadOnlyList<Section>)[.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems, _keysRead))], out var sections)
+            value => (IReadOnlyList<Section>)[.. value.EnumerateArray().Select((item, index) => new Section($"{Key}.{name}[{index}]", item, _problems, _keysRead, _refused))], out var sections)
             ? sections
             : null;
 
@@ -134,7 +138,7 @@ public sealed class Section
 
     /// <summary>A nested object; null when absent.</summary>
     public Section? Object(string name) =>
-        TryRead(name, value => value.ValueKind == JsonValueKind.Object, value => new Section($"{Key}.{name}", value, _problems, _keysRead), out var section)
+        TryRead(name, value => value.ValueKind == JsonValueKind.Object, value => new Section($"{Key}.{name}", value, _problems, _keysRead, _refused), out var section)
             ? section
             : null;
 

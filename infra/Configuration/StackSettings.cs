@@ -39,9 +39,11 @@ public sealed record StackSettings(
         var environment = Environments.ForStack(source.Stack);
         string? Get(string key) => source.Values.GetValueOrDefault($"{Namespace}:{key}");
         var region = source.Values.GetValueOrDefault("aws:region");
-        problems.AddRange(RegionProblems(region, Get("acceptUnlistedRegion") == "true"));
+        if (!schemaProblems.Any(problem => problem.Key == "aws:region"))
+            problems.AddRange(RegionProblems(region, Get("acceptUnlistedRegion") == "true"));
 
-        Section Read(string key) => Section.Parse($"{Namespace}:{key}", Get(key), problems, keysRead);
+        var refused = schemaProblems.Select(problem => problem.Key).ToHashSet();
+        Section Read(string key) => Section.Parse($"{Namespace}:{key}", Get(key), problems, refused, keysRead);
         var tags = CommonTags(source.Project, source.Stack, Read("tags"));
         var notifications = NotificationsConfig.Read(Read("notifications"));
         var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, Get, tags);
@@ -80,9 +82,16 @@ public sealed record StackSettings(
         return settings;
     }
 
-    /// <summary>True when a problem's key is the refused key or lies inside it.</summary>
-    static bool Covers(string refused, string key) =>
-        key == refused || key.StartsWith(refused + ".", StringComparison.Ordinal) || key.StartsWith(refused + "[", StringComparison.Ordinal);
+    /// <summary>True when a problem's key is the refused key or lies inside it, or, for a key in a nested object
+    /// (infra:assets.hosts.count), anywhere in that object: its combination checks saw a default in the refused
+    /// value's place.</summary>
+    static bool Covers(string refused, string key)
+    {
+        static bool Inside(string outer, string inner) =>
+            inner == outer || inner.StartsWith(outer + ".", StringComparison.Ordinal) || inner.StartsWith(outer + "[", StringComparison.Ordinal);
+        var parent = refused[..Math.Max(0, refused.LastIndexOf('.'))];
+        return Inside(refused, key) || parent.Count(c => c == '.') >= 1 && Inside(parent, key);
+    }
 
     static IEnumerable<Problem> RegionProblems(string? region, bool acceptUnlisted)
     {

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Infra.Plan;
 
-/// <summary>plan | bench | cert. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// <summary>plan | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
 /// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
 public static class Cli
 {
@@ -36,7 +36,14 @@ public static class Cli
         cert.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Task.FromResult(CertCommand.Run(
             result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(certStack)!, result.GetValue(domain)!, result.GetValue(days), output))));
 
-        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, bench, cert };
+        var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
+        configTable.SetAction((_, _) => Guard(false, error, async () =>
+        {
+            await output.WriteAsync(ConfigTable.Markdown());
+            return Ok;
+        }));
+
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, bench, cert, configTable };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
