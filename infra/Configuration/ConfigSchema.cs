@@ -35,9 +35,10 @@ public static class ConfigSchema
             var path = segments.Skip(1).ToList();
             var keyword = failure.Errors!.Keys.First();
             var value = Resolve(instance.RootElement, segments);
-            problems.Add(keyword == "required"
-                ? Required(path, SchemaAt(path))
-                : new Problem(Key(path), Shown(path, value), Allowed(keyword, path, SchemaAt(path))));
+            if (keyword == "required")
+                problems.AddRange(Required(path, SchemaAt(path), value));
+            else
+                problems.Add(new Problem(Key(path), Shown(path, value), Allowed(keyword, path, SchemaAt(path))));
         }
 
         return [.. problems.DistinctBy(problem => problem.Key)];
@@ -105,11 +106,10 @@ public static class ConfigSchema
             ? "(plain text, not shown)"
             : value?.Clone();
 
-    static Problem Required(IReadOnlyList<string> path, JsonObject? schema)
-    {
-        var missing = schema?["required"]!.AsArray().Select(name => name!.GetValue<string>()).First() ?? "";
-        return new Problem($"{Key(path)}.{missing}", null, $"is required ({Describe(schema?["properties"]?[missing] as JsonObject)})");
-    }
+    static IEnumerable<Problem> Required(IReadOnlyList<string> path, JsonObject? schema, JsonElement? value) =>
+        from name in schema?["required"]?.AsArray().Select(name => name!.GetValue<string>()) ?? []
+        where value is not { ValueKind: JsonValueKind.Object } given || !given.TryGetProperty(name, out _)
+        select new Problem($"{Key(path)}.{name}", null, $"is required ({Describe(schema!["properties"]?[name] as JsonObject)})");
 
     static string Allowed(string keyword, IReadOnlyList<string> path, JsonObject? schema) => keyword switch
     {

@@ -31,10 +31,12 @@ public static class Cli
         var certStack = new Argument<string>("stack") { Description = "The stack the certificate is for." };
         var domain = new Option<string>("--domain") { Description = "The host name the certificate covers.", Required = true };
         var days = new Option<int>("--days") { Description = "Days until it expires.", DefaultValueFactory = _ => 365 };
+        var force = new Option<bool>("--force") { Description = "Replace a certificate and key written before." };
         var cert = new Command("cert", "Create a self-signed certificate and key for a dev stack and print the pulumi config commands.")
-            { certStack, domain, days, project, verbose };
+            { certStack, domain, days, force, project, verbose };
         cert.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Task.FromResult(CertCommand.Run(
-            result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(certStack)!, result.GetValue(domain)!, result.GetValue(days), output))));
+            result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(certStack)!, result.GetValue(domain)!, result.GetValue(days),
+            result.GetValue(force), output, error))));
 
         var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
         configTable.SetAction((_, _) => Guard(false, error, async () =>

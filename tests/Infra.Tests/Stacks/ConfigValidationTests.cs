@@ -38,6 +38,29 @@ public class ConfigValidationTests
         yield return Case("infra:worker", """{"queue":{"scaling":"predictive"}}""", "infra:worker.queue.scaling = 'predictive': must be one of steps, targetTracking");
         yield return Case("infra:worker", """{"queue":{"scaling":"targetTracking","backlogPerInstance":0}}""", "infra:worker.queue.backlogPerInstance = 0: must be a number above 0");
         yield return Case("infra:worker", """{"queue":{"metric":{"namespace":"App","name":"Backlog"},"maxReceiveCount":3}}""", "infra:worker.queue.maxReceiveCount = '(set)': applies to the stack's own queue");
+        // The kinds a new user gets wrong, each answered with the key as written and what AWS allows.
+        yield return Case("aws:region", """["us-east-1"]""", "aws:region = [\"us-east-1\"]: must be a string");
+        yield return Case("aws:region", "us-east-1a", "aws:region = 'us-east-1a': must be a region code such as us-east-1");
+        yield return Case("aws:region", "N. Virginia", "aws:region = 'N. Virginia': must be a region code such as us-east-1");
+        yield return Case("aws:region", "us-east-7", "aws:region = 'us-east-7': is not a region this project knows; if AWS opened it recently, set infra:acceptUnlistedRegion to true");
+        yield return Case("infra:network", """{"availabilityZones":["eu-west-1a","eu-west-1b"]}""",
+            "infra:network.availabilityZones[0] = 'eu-west-1a': must be a zone of aws:region us-east-1, such as us-east-1a");
+        yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"61 25 * * *","minSize":1,"maxSize":3,"desiredCapacity":1}]}""",
+            "infra:web.schedules[0].recurrence = '61 25 * * *': must be a five-field cron expression (minute 0-59, hour 0-23");
+        yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * *","minSize":1,"maxSize":3}]}""",
+            "infra:web.schedules[0].desiredCapacity = (not set): is required (a whole number from 0 to 1000)");
+        yield return Case("infra:certificateChain", "not a certificate", "infra:certificateChain = '(plain text, not shown)': must be a secret");
+        yield return Case("infra:notifications", """{"emails":["ops@example.com"],"kmsKeyId":"alias/aws/sns"}""",
+            "infra:notifications.kmsKeyId = 'alias/aws/sns': must be a customer-managed key");
+        yield return Case("infra:notifications", """{"emails":["ops@example.com","not-an-email"]}""", "infra:notifications.emails[1] = 'not-an-email': must be an email address");
+        yield return Case("infra:web", """{"ami":{"id":"ami-0123456789abcdef0","ssmParameter":"/my/images/{arch}"}}""",
+            "infra:web.ami.ssmParameter = '/my/images/{arch}': cannot be given with ami.id");
+        yield return Case("infra:web", """{"alarms":{"cpuHighPercent":40,"cpuLowPercent":60}}""", "infra:web.alarms.cpuLowPercent = 60: must be below the threshold of cpu-high (40)");
+        yield return Case("infra:worker", """{"queue":{"scaleOutAbove":5,"scaleInBelow":10}}""", "infra:worker.queue.scaleInBelow = 10: must be below the threshold of queue-high (5)");
+        yield return Case("infra:web", """{"dbHost":"db\nrm -rf /"}""", "infra:web.dbHost = 'db\\nrm -rf /': is written to /etc/app/app.env");
+        yield return Case("infra:web", """{"environment":{"GREETING":"a\tb"}}""", "infra:web.environment.GREETING = 'a\\tb': values are written to /etc/app/app.env");
+        yield return Case("infra:web", """{"rootVolumeGb":3000000000}""", "infra:web.rootVolumeGb = 3000000000: must be a whole number from 8 to 16384");
+        yield return Case("infra:web", """{"maxSize":1e20}""", "infra:web.maxSize = 1e20: must be a whole number from 1 to 1000");
         yield return Case("infra:worker", """{"detailedMonitoring":"yes"}""", "infra:worker.detailedMonitoring = 'yes': must be true or false");
         yield return Case("infra:assets", """{"hosts":{"count":4,"hostedZoneId":"Z0123"}}""", "infra:assets.hosts.domain = (not set): a count of 4 makes assets0..3.<domain>: set domain");
         yield return Case("infra:assets", """{"hosts":{"aliases":["cdn.example.com"],"certificateArn":"arn:aws:acm:us-west-2:123456789012:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0"}}""",

@@ -198,6 +198,36 @@ public class PlanToolTests
     }
 
     /// <summary>A throwaway project folder: Pulumi.yaml plus one stack file.</summary>
+    [TestCase("nostack", "--domain", "dev.example.com", "No stack 'nostack': there is no Pulumi.nostack.yaml")]
+    [TestCase("arn", "--domain", "dev.example.com", "Stack 'arn' uses infra:loadBalancer.certificateArn")]
+    [TestCase("dev", "--domain", "not a domain", "--domain 'not a domain' is not a host name")]
+    [TestCase("dev", "--days", "0", "--days 0: must be 1 to 825")]
+    public async Task The_cert_helper_refuses_what_it_cannot_serve(string stack, string option, string value, string message)
+    {
+        using var project = TempProject.With("dev", "config: {}");
+        File.WriteAllText(System.IO.Path.Combine(project.Path, "Pulumi.arn.yaml"),
+            "config:\n  infra:loadBalancer: { certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b9e-2d4a-4c8e-9b7a-3e5f1a2b4c6d }\n");
+        string[] args = option == "--domain" ? ["cert", stack, "--domain", value] : ["cert", stack, "--domain", "dev.example.com", option, value];
+        var (code, output, error) = await Run([.. args, "--project", project.Path]);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.StartWith(message));
+        Assert.That(Directory.Exists(System.IO.Path.Combine(project.Path, ".certs")), Is.False);
+    }
+
+    [Test]
+    public async Task The_cert_helper_never_overwrites_a_key_without_force()
+    {
+        using var project = TempProject.With("dev", "config: {}");
+        Assert.That((await Run("cert", "dev", "--domain", "dev.example.com", "--project", project.Path)).Code, Is.Zero);
+        var key = System.IO.Path.Combine(project.Path, ".certs", "dev", "private-key.pem");
+        var first = File.ReadAllText(key);
+        var (code, _, error) = await Run("cert", "dev", "--domain", "dev.example.com", "--project", project.Path);
+        Assert.That((code, File.ReadAllText(key)), Is.EqualTo((1, first)));
+        Assert.That(error, Does.Contain("pass --force to replace them"));
+        Assert.That((await Run("cert", "dev", "--domain", "dev.example.com", "--force", "--project", project.Path)).Code, Is.Zero);
+        Assert.That(File.ReadAllText(key), Is.Not.EqualTo(first));
+    }
+
     sealed class TempProject : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("plan-").FullName;
