@@ -59,7 +59,7 @@ public static class PlanRunner
             outputs[name] = await scrubber.OutputAsync(value);
 
         var diagnostics = file.SecretKeys.Order(StringComparer.Ordinal)
-            .Select(key => new Diagnostic("info", key, "secure value not decrypted; the plan used a stand-in"))
+            .Select(key => new Diagnostic("info", key, "secure value not decrypted: checks of its content (PEM, key match, expiry) were skipped"))
             .ToList();
         var plan = new PlanDocument(file.Project, stack, Sdk, RegionOf(file), urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
         return plan with { Findings = Checks.PlanChecks.Run(plan), Elapsed = watch.Elapsed };
