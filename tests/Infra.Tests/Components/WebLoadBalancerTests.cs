@@ -224,6 +224,8 @@ public class WebLoadBalancerTests
             "infra:certificateBody = '[secret]': is not a readable X.509 certificate").SetName("truncated certificate");
         yield return new TestCaseData(Upload(Pair) with { Body = new PemSource("hello", "infra:certificateBody") },
             "infra:certificateBody = '[secret]': must be an X.509 certificate in PEM format").SetName("not a certificate");
+        yield return new TestCaseData(Upload(Pair) with { Chain = new PemSource("intermediate goes here", "infra:certificateChain") },
+            "infra:certificateChain = '[secret]': must be one or more X.509 certificates in PEM format").SetName("chain without a PEM block");
         yield return new TestCaseData(Upload(SelfSignedCertificates.Create("old.example.com", DateTimeOffset.UtcNow.AddDays(-2))),
             "the certificate expired on").SetName("expired certificate");
         yield return new TestCaseData(new CertificateArgs { Arn = "arn:aws:acm:us-east-1:123456789012:certificate/x" },

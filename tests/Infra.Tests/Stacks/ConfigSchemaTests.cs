@@ -173,6 +173,20 @@ public class ConfigSchemaTests
     }
 
     [Test]
+    public void A_private_key_in_plain_text_is_refused_as_not_secret_and_never_compared_or_shown()
+    {
+        var pem = StackFile.PlaceholderCertificate.Value.PrivateKeyPem;
+        var values = new Dictionary<string, string>(Dev.Config) { ["infra:certificatePrivateKey"] = pem };
+        var secrets = Dev.SecretKeys.Where(key => key != "infra:certificatePrivateKey").ToHashSet();
+        var failure = Assert.Throws<ValidationException>(() => StackSettings.Load(new ConfigSource("infra", "dev", values, secrets)))!;
+        Assert.That(failure.Problems.Select(problem => problem.ToString()), Is.EqualTo(new[]
+        {
+            "infra:certificatePrivateKey = '(plain text, not shown)': must be a secret: pulumi config set --secret infra:certificatePrivateKey -- \"$(cat file.pem)\"",
+        }));
+        Assert.That(failure.Message, Does.Not.Contain(pem.Split('\n')[1]));
+    }
+
+    [Test]
     public void The_base_of_the_generated_cases_is_valid() => Assert.That(Problems(Base), Is.Empty);
 
     [TestCaseSource(nameof(Cases))]
