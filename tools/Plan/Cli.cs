@@ -16,14 +16,17 @@ public static class Cli
         var verbose = new Option<bool>("--verbose") { Description = "Show the stack trace of an internal failure." };
 
         var stack = new Argument<string>("stack") { Description = "The stack: any name with a Pulumi.<stack>.yaml file." };
-        var format = new Option<string>("--format") { Description = "tree (default), json or mermaid.", DefaultValueFactory = _ => "tree" };
-        format.AcceptOnlyFromAmong("tree", "json", "mermaid");
+        var format = new Option<string>("--format") { Description = "tree (default), json, mermaid; with a base also markdown.", DefaultValueFactory = _ => "tree" };
+        format.AcceptOnlyFromAmong("tree", "json", "mermaid", "markdown");
+        var baseRef = new Option<string?>("--base") { Description = "Show what changes against the stack at this git ref (branch, tag, commit)." };
+        var basePlan = new Option<FileInfo?>("--base-plan") { Description = "Show what changes against a saved JSON plan." };
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the plan to this file instead of the terminal." };
         var project = new Option<DirectoryInfo?>("--project") { Description = "The folder of Pulumi.yaml (default: found from the current folder up)." };
-        var plan = new Command("plan", "Show what a stack will create, without an AWS account or the Pulumi CLI.") { stack, format, outFile, project, verbose };
+        var plan = new Command("plan", "Show what a stack will create, or with --base what a change does, without an AWS account or the Pulumi CLI.")
+            { stack, format, outFile, project, baseRef, basePlan, verbose };
         plan.SetAction((result, _) => Guard(result.GetValue(verbose), error, () =>
             PlanAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(stack)!, result.GetValue(format)!,
-                result.GetValue(outFile), output, error, interactive)));
+                result.GetValue(outFile), output, error, interactive, new BaseChoice(result.GetValue(baseRef), result.GetValue(basePlan)))));
 
         var bench = new Command("bench", "Time cold and warm plans of every stack, a 1,000-file upload and the test suite.") { verbose };
         bench.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Bench.RunAsync(ProjectDirectory(), output)));
@@ -57,9 +60,30 @@ public static class Cli
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
-        bool interactive)
+    /// <summary>What to diff against: a git ref, a saved plan, or nothing (a plain plan).</summary>
+    sealed record BaseChoice(string? Ref, FileInfo? Plan)
     {
+        public bool Any => Ref is not null || Plan is not null;
+
+        public async Task<PlanDocument> LoadAsync(string project, string stack) =>
+            Ref is { } reference ? await Diff.BasePlan.AtAsync(project, reference, stack) : JsonPlan.Parse(await File.ReadAllTextAsync(Plan!.FullName));
+    }
+
+    static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
+        bool interactive, BaseChoice baseline)
+    {
+        if (baseline.Ref is not null && baseline.Plan is not null || format == "markdown" && !baseline.Any || format == "mermaid" && baseline.Any)
+        {
+            await error.WriteLineAsync("Use --base or --base-plan, not both; markdown is for a diff, mermaid for a plan.");
+            return ConfigurationError;
+        }
+
+        if (baseline.Plan is { Exists: false } missing)
+        {
+            await error.WriteLineAsync($"--base-plan {missing.FullName}: no such file.");
+            return ConfigurationError;
+        }
+
         if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
         {
             var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
@@ -101,8 +125,31 @@ public static class Cli
         }
 
         var writer = outFile is null ? output : new StringWriter();
+        Diff.PlanDiff? diff = null;
+        if (baseline.Any)
+        {
+            try
+            {
+                diff = Diff.PlanDiff.Between(await baseline.LoadAsync(project, stack), document);
+            }
+            catch (Exception exception) when (exception is Diff.BasePlan.Failure or InvalidDataException or System.Text.Json.JsonException)
+            {
+                await error.WriteLineAsync(exception.Message);
+                return ConfigurationError;
+            }
+        }
+
         switch (format)
         {
+            case "json" when diff is not null:
+                await writer.WriteAsync(Diff.JsonDiff.Render(diff));
+                break;
+            case "markdown":
+                await writer.WriteAsync(Diff.MarkdownDiff.Render(diff!));
+                break;
+            case "tree" when diff is not null:
+                Diff.TreeDiff.Render(diff, Console(writer, interactive && outFile is null, width: 200));
+                break;
             case "json":
                 await writer.WriteAsync(JsonPlan.Render(document));
                 break;
@@ -126,7 +173,9 @@ public static class Cli
                 return ConfigurationError;
             }
 
-            await output.WriteLineAsync($"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)}).");
+            await output.WriteLineAsync(diff is null
+                ? $"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)})."
+                : $"Wrote the {format} diff of {stack} to {outFile.FullName} ({diff.Summary}).");
         }
 
         return Ok;

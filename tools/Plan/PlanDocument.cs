@@ -13,7 +13,12 @@ public sealed record PlannedResource(
     IReadOnlyList<string> DependsOn,
     bool Protect,
     JsonObject Inputs,
-    JsonObject Outputs);
+    JsonObject Outputs)
+{
+    /// <summary>For each secret input, a digest that changes when the secret does (of its ciphertext where the value
+    /// comes from the stack file), so a diff can say "changed" without the value.</summary>
+    public IReadOnlyDictionary<string, string> SecretDigests { get; init; } = new Dictionary<string, string>();
+}
 
 public sealed record Diagnostic(string Severity, string Key, string Message);
 

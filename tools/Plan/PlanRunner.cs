@@ -31,6 +31,7 @@ public static class PlanRunner
                 new Pulumi.Testing.TestOptions { ProjectName = file.Project, StackName = stack, IsPreview = false });
 
         var scrubber = new Scrubber(file.SecretValues);
+        var digests = new SecretDigests(file);
         var urns = new Urns(file.Project, stack, graph.Capture);
         var byEngineUrn = new Dictionary<string, string>();
         foreach (var resource in graph.Resources)
@@ -51,7 +52,10 @@ public static class PlanRunner
             var inputs = scrubber.Inputs(registration.Inputs, walk.SecretPaths);
             resources.Add(new PlannedResource(urns.Of(resource), resource.GetResourceType(), resource.GetResourceName(),
                 parent is null ? urns.Stack : urns.Of(parent), ProviderReference(registration.Provider, byEngineUrn),
-                dependsOn, options.Protect ?? false, inputs, scrubber.Computed(engine.Mocks.StateOf(registration.Type!, registration.Name!), registration.Inputs)));
+                dependsOn, options.Protect ?? false, inputs, scrubber.Computed(engine.Mocks.StateOf(registration.Type!, registration.Name!), registration.Inputs))
+            {
+                SecretDigests = digests.Of(registration.Inputs, walk.SecretPaths),
+            });
         }
 
         var outputs = new JsonObject();
@@ -91,6 +95,20 @@ public static class PlanRunner
     }
 
     static string RegionOf(StackFile file) => file.Config.GetValueOrDefault("aws:region") is { Length: > 0 } region ? region : "us-east-1";
+
+    /// <summary>Digests of secret inputs: the stand-ins of undecrypted keys are replaced by their ciphertext first, so
+    /// the digest follows the secret as written in the stack file and reveals nothing about it.</summary>
+    sealed class SecretDigests(StackFile file)
+    {
+        public IReadOnlyDictionary<string, string> Of(ImmutableDictionary<string, object> inputs, IReadOnlySet<string> secretPaths) =>
+            secretPaths.Where(inputs.ContainsKey).Order(StringComparer.Ordinal).ToDictionary(path => path, path =>
+            {
+                var text = JsonSerializer.Serialize(inputs[path]);
+                foreach (var key in file.SecretKeys.Where(key => file.Config[key].Length > 0))
+                    text = text.Replace(JsonSerializer.Serialize(file.Config[key]).Trim('"'), file.Ciphertexts.GetValueOrDefault(key, key), StringComparison.Ordinal);
+                return Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+            });
+    }
 
     /// <summary>Turns values into JSON, replacing secrets with [secret] and unknowns with [unknown].</summary>
     sealed class Scrubber(IEnumerable<string> secretValues)

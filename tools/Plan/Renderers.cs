@@ -7,7 +7,7 @@ using Spectre.Console.Rendering;
 
 namespace Infra.Plan;
 
-internal static class JsonPlan
+public static class JsonPlan
 {
     static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -31,6 +31,7 @@ internal static class JsonPlan
                 ["protect"] = resource.Protect,
                 ["inputs"] = resource.Inputs.DeepClone(),
                 ["outputs"] = resource.Outputs.DeepClone(),
+                ["secretDigests"] = new JsonObject([.. resource.SecretDigests.Select(pair => KeyValuePair.Create(pair.Key, (JsonNode?)pair.Value))]),
             })]),
             ["outputs"] = plan.Outputs.DeepClone(),
             ["diagnostics"] = new JsonArray([.. plan.Diagnostics.Select(diagnostic => (JsonNode)new JsonObject
@@ -49,6 +50,24 @@ internal static class JsonPlan
             })]),
         };
         return document.ToJsonString(Indented) + "\n";
+    }
+
+    /// <summary>A plan written by <see cref="Render"/> (e.g. saved from the base branch), read back for a diff.</summary>
+    public static PlanDocument Parse(string json)
+    {
+        var root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException("the plan is not a JSON object");
+        string Text(JsonNode? node, string name) => node?[name]?.GetValue<string>() ?? throw new InvalidDataException($"the plan has no {name}");
+        var resources = (root["resources"]?.AsArray() ?? throw new InvalidDataException("the plan has no resources")).Select(node => new PlannedResource(
+            Text(node, "urn"), Text(node, "type"), Text(node, "name"), node!["parent"]?.GetValue<string>(), node["provider"]?.GetValue<string>(),
+            [.. node["dependsOn"]?.AsArray().Select(item => item!.GetValue<string>()) ?? []], node["protect"]?.GetValue<bool>() ?? false,
+            node["inputs"]?.DeepClone().AsObject() ?? [], node["outputs"]?.DeepClone().AsObject() ?? [])
+        {
+            SecretDigests = node["secretDigests"]?.AsObject().ToDictionary(pair => pair.Key, pair => pair.Value!.GetValue<string>()) ?? [],
+        }).ToList();
+        var project = Text(root, "project");
+        var stack = Text(root, "stack");
+        return new PlanDocument(project, stack, root["sdk"]?.GetValue<string>() ?? "", root["region"]?.GetValue<string>() ?? "",
+            $"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}", resources, root["outputs"]?.DeepClone().AsObject() ?? [], [], TimeSpan.Zero);
     }
 }
 

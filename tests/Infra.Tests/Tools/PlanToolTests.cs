@@ -60,7 +60,7 @@ public class PlanToolTests
         foreach (var resource in resources)
         {
             Assert.That(resource.EnumerateObject().Select(p => p.Name),
-                Is.EqualTo(new[] { "urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs", "outputs" }));
+                Is.EqualTo(new[] { "urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs", "outputs", "secretDigests" }));
             Assert.That(resource.GetProperty("parent").GetString(), Is.EqualTo(stackUrn).Or.AnyOf(urns.ToArray()));
             Assert.That(resource.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()), Is.SubsetOf(urns));
             Assert.That(resource.GetProperty("protect").ValueKind, Is.AnyOf(JsonValueKind.True, JsonValueKind.False));

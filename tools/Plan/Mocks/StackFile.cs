@@ -8,6 +8,10 @@ namespace Infra.Plan.Mocks;
 /// each gets a stand-in (a generated certificate for the certificate keys, a marker otherwise).</summary>
 public sealed partial record StackFile(string Project, string Stack, IReadOnlyDictionary<string, string> Config, IReadOnlySet<string> SecretKeys)
 {
+    /// <summary>The encrypted text of each secure key as written in the file: a change of it is a change of the
+    /// secret, which the plan can show without knowing the value.</summary>
+    public IReadOnlyDictionary<string, string> Ciphertexts { get; init; } = new Dictionary<string, string>();
+
     public const string SecretMarker = "[secret]";
 
     /// <summary>The stand-in certificate used for secure certificate keys, so the plan can validate the rest.</summary>
@@ -30,6 +34,7 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
         var root = Parse(path);
         var config = new Dictionary<string, string>();
         var secrets = new HashSet<string>();
+        var ciphertexts = new Dictionary<string, string>();
         var file = Path.GetFileName(path);
         if (root.Children.TryGetValue(new YamlScalarNode("config"), out var node) && node is not YamlMappingNode and not YamlScalarNode { Value: null or "" })
             throw new InvalidDataException($"{file}:{node.Start.Line}:{node.Start.Column}: config must be a mapping of keys to values, not a {Describe(node)}");
@@ -44,12 +49,13 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
                 {
                     secrets.Add(fullKey);
                     config[fullKey] = Placeholder(fullKey);
+                    ciphertexts[fullKey] = (map.Children[new YamlScalarNode("secure")] as YamlScalarNode)?.Value ?? "";
                 }
                 else
                     config[fullKey] = value is YamlScalarNode scalar ? scalar.Value ?? "" : Json(value);
             }
 
-        return new StackFile(project, stack, config, secrets);
+        return new StackFile(project, stack, config, secrets) { Ciphertexts = ciphertexts };
     }
 
     /// <summary>The stand-in values that only a secret may contain, for scrubbing rendered output.</summary>

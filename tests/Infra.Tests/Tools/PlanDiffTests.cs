@@ -1,0 +1,164 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Infra.Plan;
+using Infra.Plan.Diff;
+using Infra.Tests.Stacks;
+
+namespace Infra.Tests.Tools;
+
+/// <summary>What a change does, from two plans of the same stack: the committed file before, the changed one after.</summary>
+public class PlanDiffTests
+{
+    static readonly Lazy<Task<PlanDocument>> Dev = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
+    static readonly Lazy<Task<PlanDocument>> Prod = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod"));
+
+    static Func<Dictionary<string, string>, Dictionary<string, string>> Set(string key, string path, JsonNode value) => config =>
+    {
+        var root = JsonNode.Parse(config.GetValueOrDefault(key) ?? "{}")!.AsObject();
+        root[path] = value;
+        config[key] = root.ToJsonString();
+        return config;
+    };
+
+    static async Task<PlanDiff> DevWith(Func<Dictionary<string, string>, Dictionary<string, string>> change) =>
+        PlanDiff.Between(await Dev.Value, await PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev", change));
+
+    static ResourceChange Single(PlanDiff diff, string type, string name) => diff.Changes.Single(change => change.Type == type && change.Name == name);
+
+    [Test]
+    public async Task Identical_plans_have_no_changes()
+    {
+        var diff = PlanDiff.Between(await Dev.Value, await PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
+        Assert.That(diff.Changes, Is.Empty);
+        Assert.That(diff.Summary.ToString(), Is.EqualTo($"no changes ({(await Dev.Value).Resources.Count} resources unchanged)"));
+    }
+
+    [Test]
+    public async Task A_new_instance_type_updates_the_launch_template_and_says_the_group_will_refresh()
+    {
+        var diff = await DevWith(Set("infra:web", "instanceType", "t3.large"));
+        var template = Single(diff, "aws:ec2/launchTemplate:LaunchTemplate", "web");
+        Assert.That(template.Action, Is.EqualTo("update"));
+        Assert.That(template.Inputs.Select(input => (input.Name, input.Old!.ToString(), input.New!.ToString(), input.ForcesReplacement)),
+            Is.EqualTo(new[] { ("instanceType", "t3.small", "t3.large", false) }));
+        Assert.That(template.Notes.Single(), Does.StartWith("a new launch template version: the group's instance refresh replaces its instances"));
+        Assert.That(diff.Changes, Has.Count.EqualTo(1), "nothing else changes");
+        Assert.That(diff.Summary.ToString(), Does.StartWith("0 to create, 1 to update, 0 to replace, 0 to delete"));
+    }
+
+    [Test]
+    public async Task A_new_vpc_cidr_replaces_the_vpc_and_every_subnet_and_what_refers_to_them()
+    {
+        var diff = await DevWith(Set("infra:network", "vpcCidr", "10.30.0.0/16"));
+        var vpc = Single(diff, "aws:ec2/vpc:Vpc", "network-vpc");
+        Assert.That((vpc.Action, vpc.Inputs.Single().Name, vpc.Inputs.Single().ForcesReplacement), Is.EqualTo(("replace", "cidrBlock", true)));
+        var subnets = diff.Changes.Where(change => change.Type == "aws:ec2/subnet:Subnet").ToList();
+        Assert.That(subnets.Select(change => change.Action).ToList(), Has.Count.EqualTo(4).And.All.EqualTo("replace"));
+        Assert.That(subnets.All(subnet => subnet.Inputs.Any(input => input is { Name: "cidrBlock", ForcesReplacement: true })), Is.True);
+        // The new VPC has a new id: the security groups follow, the launch templates get their new ids in place.
+        Assert.That(Single(diff, "aws:ec2/securityGroup:SecurityGroup", "network-instances").Inputs.Single().Reason, Is.EqualTo("network-vpc is replaced"));
+        Assert.That(Single(diff, "aws:ec2/launchTemplate:LaunchTemplate", "web").Action, Is.EqualTo("update"));
+    }
+
+    [Test]
+    public async Task A_removed_schedule_is_deleted()
+    {
+        var before = await Prod.Value;
+        var after = await PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod", config =>
+        {
+            var web = JsonNode.Parse(config["infra:web"])!.AsObject();
+            web["schedules"]!.AsArray().RemoveAt(1);
+            config["infra:web"] = web.ToJsonString();
+            return config;
+        });
+        var diff = PlanDiff.Between(before, after);
+        Assert.That(diff.Changes.Select(change => (Actions: change.Action, change.Name)), Is.EqualTo(new[] { ("delete", "web-weekday-evening") }));
+        Assert.That(diff.Summary.Delete, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_renamed_resource_is_a_delete_and_a_create_matched_by_urn()
+    {
+        var before = await Dev.Value;
+        var renamed = before.Resources.Select(resource => resource.Name == "web-cpu-high" && resource.Type.EndsWith("MetricAlarm", StringComparison.Ordinal)
+            ? resource with { Urn = resource.Urn.Replace("::web-cpu-high", "::web-cpu-hot", StringComparison.Ordinal), Name = "web-cpu-hot" }
+            : resource).ToList();
+        var diff = PlanDiff.Between(before, before with { Resources = renamed });
+        Assert.That(diff.Changes.Select(change => (change.Action, change.Name)), Is.EqualTo(new[] { ("create", "web-cpu-hot"), ("delete", "web-cpu-high") }));
+    }
+
+    [Test]
+    public async Task A_changed_secret_shows_as_changed_without_its_value()
+    {
+        var project = Directory.CreateTempSubdirectory("plan-diff-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(StackRun.ProjectDirectory, "Pulumi.yaml"), Path.Combine(project, "Pulumi.yaml"));
+            Directory.CreateSymbolicLink(Path.Combine(project, "public"), Path.Combine(StackRun.ProjectDirectory, "public"));
+            var file = Path.Combine(project, "Pulumi.dev.yaml");
+            var text = File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "Pulumi.dev.yaml"));
+            File.WriteAllText(file, text);
+            var before = await PlanRunner.RunAsync(project, "dev");
+            var rotated = text.IndexOf("infra:certificatePrivateKey:", StringComparison.Ordinal);
+            const string placeholder = "v1:placeholder-replace-with-build-sh-cert";
+            var at = text.IndexOf(placeholder, rotated, StringComparison.Ordinal);
+            File.WriteAllText(file, text[..at] + "v1:rotated-key" + text[(at + placeholder.Length)..]);
+            var diff = PlanDiff.Between(before, await PlanRunner.RunAsync(project, "dev"));
+
+            var certificate = Single(diff, "aws:iam/serverCertificate:ServerCertificate", "web-lb");
+            var key = certificate.Inputs.Single(input => input.Name == "privateKey");
+            Assert.That((certificate.Action, key.Old!.ToString(), key.New!.ToString(), key.ForcesReplacement), Is.EqualTo(("replace", "[secret]", "[changed]", true)));
+            Assert.That(certificate.Inputs.Select(input => input.Name), Does.Not.Contain("certificateBody"), "only the rotated secret changed");
+            var json = JsonDiff.Render(diff) + MarkdownDiff.Render(diff);
+            Assert.That(json, Does.Not.Contain("PRIVATE KEY"));
+        }
+        finally
+        {
+            Directory.Delete(project, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task The_json_diff_has_the_documented_shape()
+    {
+        var diff = await DevWith(Set("infra:network", "vpcCidr", "10.30.0.0/16"));
+        var root = JsonDocument.Parse(JsonDiff.Render(diff)).RootElement;
+        Assert.That(root.GetProperty("summary").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "create", "update", "replace", "delete", "same" }));
+        var vpc = root.GetProperty("changes").EnumerateArray().First(change => change.GetProperty("name").GetString() == "network-vpc");
+        Assert.That(vpc.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "urn", "type", "name", "action", "inputs", "notes" }));
+        var input = vpc.GetProperty("inputs")[0];
+        Assert.That((input.GetProperty("name").GetString(), input.GetProperty("old").GetString(), input.GetProperty("new").GetString(), input.GetProperty("forcesReplacement").GetBoolean()),
+            Is.EqualTo(("cidrBlock", "10.20.0.0/16", "10.30.0.0/16", true)));
+    }
+
+    [Test]
+    public async Task The_markdown_diff_is_a_summary_table_then_one_folded_section_per_component()
+    {
+        var markdown = MarkdownDiff.Render(await DevWith(Set("infra:web", "instanceType", "t3.large")));
+        var lines = markdown.Split('\n');
+        Assert.That(lines[0], Does.StartWith("### `dev`: 0 to create, 1 to update"));
+        Assert.That(lines[2], Is.EqualTo("| create | update | replace | delete | unchanged |"));
+        Assert.That(lines.Count(line => line.StartsWith("<details>", StringComparison.Ordinal)), Is.EqualTo(lines.Count(line => line == "</details>")).And.EqualTo(1));
+        Assert.That(markdown, Does.Contain("<details><summary><b>web</b>: 1 update</summary>"));
+        Assert.That(markdown, Does.Contain("| `~` | `aws:ec2/launchTemplate:LaunchTemplate` **web** | `instanceType`: `\"t3.small\"` → `\"t3.large\"`<br>_a new launch template version"));
+    }
+
+    [Test]
+    public async Task Every_type_the_stacks_create_says_what_forces_its_replacement()
+    {
+        var types = (await Dev.Value).Resources.Concat((await Prod.Value).Resources).Select(resource => resource.Type).Distinct();
+        Assert.That(types.Where(type => !ReplacementTriggers.Known(type)), Is.Empty);
+    }
+
+    [Test]
+    public async Task The_cli_diffs_against_a_saved_plan_and_exits_0_with_no_changes()
+    {
+        var saved = Path.Combine(Path.GetTempPath(), $"base-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(saved, JsonPlan.Render(await Dev.Value));
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await Cli.RunAsync(["plan", "dev", "--base-plan", saved], output, error);
+        File.Delete(saved);
+        Assert.That((code, error.ToString()), Is.EqualTo((0, "")));
+        Assert.That(output.ToString().TrimEnd(), Does.EndWith($"dev: no changes ({(await Dev.Value).Resources.Count} resources unchanged)"));
+    }
+}
