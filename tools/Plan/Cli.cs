@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Infra.Plan;
 
-/// <summary>plan | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// <summary>plan | cost | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
 /// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
 public static class Cli
 {
@@ -41,6 +41,15 @@ public static class Cli
             result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(certStack)!, result.GetValue(domain)!, result.GetValue(days),
             result.GetValue(force), output, error))));
 
+        var costStack = new Argument<string>("stack") { Description = "The stack to estimate." };
+        var costFormat = new Option<string>("--format") { Description = "table (default) or json.", DefaultValueFactory = _ => "table" };
+        costFormat.AcceptOnlyFromAmong("table", "json");
+        var usage = new Option<FileInfo?>("--usage") { Description = "A YAML file overriding the usage profile (README, What it costs)." };
+        var cost = new Command("cost", "Estimate what a stack costs a month, per resource and component, at min, desired, scheduled and max capacity.")
+            { costStack, costFormat, usage, outFile, project, verbose };
+        cost.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => CostAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
+            result.GetValue(costStack)!, result.GetValue(costFormat)!, result.GetValue(usage), result.GetValue(outFile), output, error, interactive)));
+
         var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
         configTable.SetAction((_, _) => Guard(false, error, async () =>
         {
@@ -48,7 +57,7 @@ public static class Cli
             return Ok;
         }));
 
-        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, bench, cert, configTable };
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, bench, cert, configTable };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -178,6 +187,34 @@ public static class Cli
                 : $"Wrote the {format} diff of {stack} to {outFile.FullName} ({diff.Summary}).");
         }
 
+        return Ok;
+    }
+
+    static async Task<int> CostAsync(string project, string stack, string format, FileInfo? usageFile, FileInfo? outFile, TextWriter output,
+        TextWriter error, bool interactive)
+    {
+        var json = new StringWriter();
+        var plan = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
+        if (plan != Ok)
+            return plan;
+        Cost.CostReport report;
+        try
+        {
+            report = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName)).Estimate(JsonPlan.Parse(json.ToString()));
+        }
+        catch (Exception exception) when (exception is Cost.CostModel.UnknownRegion or InvalidDataException or FileNotFoundException)
+        {
+            await error.WriteLineAsync(exception.Message);
+            return ConfigurationError;
+        }
+
+        var writer = outFile is null ? output : new StringWriter();
+        if (format == "json")
+            await writer.WriteAsync(Cost.CostRenderers.Json(report));
+        else
+            Cost.CostRenderers.Table(report, Console(writer, interactive && outFile is null, width: 140));
+        if (outFile is not null)
+            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
         return Ok;
     }
 

@@ -37,6 +37,9 @@ public sealed record PlanDocument(
 {
     public IReadOnlyList<Checks.Finding> Findings { get; init; } = [];
 
+    /// <summary>The monthly estimate with the default usage profile; null in a region the price book lacks.</summary>
+    public Cost.MonthlyCost? Cost { get; init; }
+
     public const string Secret = "[secret]";
     public const string Unknown = "[unknown]";
 

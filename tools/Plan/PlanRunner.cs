@@ -66,7 +66,7 @@ public static class PlanRunner
             .Select(key => new Diagnostic("info", key, "secure value not decrypted: checks of its content (PEM, key match, expiry) were skipped"))
             .ToList();
         var plan = new PlanDocument(file.Project, stack, Sdk, RegionOf(file), urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
-        return plan with { Findings = Checks.PlanChecks.Run(plan), Elapsed = watch.Elapsed };
+        return plan with { Findings = Checks.PlanChecks.Run(plan), Cost = Cost.MonthlyCost.Of(plan), Elapsed = watch.Elapsed };
     }
 
     /// <summary>An explicit provider as the CLI names it ("urn::id"); null for the default provider.</summary>

@@ -40,6 +40,15 @@ public static class JsonPlan
                 ["key"] = diagnostic.Key,
                 ["message"] = diagnostic.Message,
             })]),
+            ["cost"] = plan.Cost is { } cost ? new JsonObject
+            {
+                ["currency"] = "USD",
+                ["monthly"] = new JsonObject
+                {
+                    ["min"] = Math.Round(cost.Min, 2), ["desired"] = Math.Round(cost.Desired, 2),
+                    ["scheduled"] = Math.Round(cost.Scheduled, 2), ["max"] = Math.Round(cost.Max, 2),
+                },
+            } : null,
             ["findings"] = new JsonArray([.. plan.Findings.Select(finding => (JsonNode)new JsonObject
             {
                 ["rule"] = finding.Rule,
@@ -85,7 +94,7 @@ internal static class FindingList
     }
 }
 
-internal static class TreePlan
+public static class TreePlan
 {
     /// <summary>Resources nested by parent like `pulumi preview`, then outputs, then a one-line summary.</summary>
     public static void Render(PlanDocument plan, IAnsiConsole console)
@@ -108,8 +117,9 @@ internal static class TreePlan
     {
         var perComponent = plan.ChildrenOf(plan.StackUrn)
             .Select(component => $"{component.Name} {1 + Descendants(plan, component.Urn)}");
+        var cost = plan.Cost is { } monthly ? string.Create(CultureInfo.InvariantCulture, $", about ${monthly.Desired:#,0} a month at desired capacity") : "";
         return string.Create(CultureInfo.InvariantCulture,
-            $"{plan.Resources.Count} resources to create ({string.Join(", ", perComponent)}) in {plan.Elapsed.TotalSeconds:0.00} s");
+            $"{plan.Resources.Count} resources to create ({string.Join(", ", perComponent)}){cost} in {plan.Elapsed.TotalSeconds:0.00} s");
     }
 
     static int Descendants(PlanDocument plan, string urn) =>

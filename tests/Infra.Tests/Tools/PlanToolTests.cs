@@ -41,7 +41,7 @@ public class PlanToolTests
         Assert.That(output, Does.Contain("│   ├── + aws:ec2/subnet:Subnet network-public-us-east-1a  10.10.0.0/24  us-east-1a"));
         Assert.That(output, Does.Contain("aws:autoscaling/group:Group web  min=2  desired=2  max=6  health=ELB  cooldown=120"));
         Assert.That(output, Does.Contain("siteUrl: https://www.example.com"));
-        Assert.That(output, Does.Match(@"127 resources to create \(network 43, web-lb 12, assets 30, jobs 5, web 21, worker 16\) in \d+\.\d\d s"));
+        Assert.That(output, Does.Match(@"127 resources to create \(network 43, web-lb 12, assets 30, jobs 5, web 21, worker 16\), about \$404 a month at desired capacity in \d+\.\d\d s"));
         var escape = output.IndexOf('\u001b');
         Assert.That(escape, Is.EqualTo(-1), escape < 0 ? "" : output.Substring(Math.Max(0, escape - 80), 120));
     }
@@ -51,7 +51,7 @@ public class PlanToolTests
     {
         var (_, output, _) = await Run("plan", "dev", "--format", "json");
         var root = JsonDocument.Parse(output).RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "project", "stack", "sdk", "region", "resources", "outputs", "diagnostics", "findings" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "project", "stack", "sdk", "region", "resources", "outputs", "diagnostics", "cost", "findings" }));
         Assert.That((root.GetProperty("project").GetString(), root.GetProperty("stack").GetString()), Is.EqualTo(("infra", "dev")));
         Assert.That(root.GetProperty("sdk").GetString(), Is.AnyOf("NuGet", "Offline"));
         var resources = root.GetProperty("resources").EnumerateArray().ToList();

@@ -56,6 +56,7 @@ public static class TreeDiff
 
         console.WriteLine();
         console.MarkupLine(Markup.Escape($"{diff.Stack}: {diff.Summary}"));
+        console.MarkupLine(Markup.Escape(diff.CostLine));
     }
 }
 
@@ -72,6 +73,9 @@ public static class JsonDiff
             ["create"] = diff.Summary.Create, ["update"] = diff.Summary.Update, ["replace"] = diff.Summary.Replace,
             ["delete"] = diff.Summary.Delete, ["same"] = diff.Summary.Same,
         },
+        ["cost"] = diff.DesiredCost is var (before, after)
+            ? new JsonObject { ["currency"] = "USD", ["desiredBefore"] = Math.Round(before, 2), ["desiredAfter"] = Math.Round(after, 2), ["delta"] = Math.Round(after - before, 2) }
+            : null,
         ["changes"] = new JsonArray([.. diff.Changes.Select(change => (JsonNode)new JsonObject
         {
             ["urn"] = change.Urn,
@@ -95,7 +99,7 @@ public static class MarkdownDiff
     {
         var text = new StringBuilder();
         var summary = diff.Summary;
-        text.Append($"### `{diff.Stack}`: {summary}\n\n");
+        text.Append($"### `{diff.Stack}`: {summary}\n\n{diff.CostLine}\n\n");
         if (summary.Empty)
             return text.ToString();
         text.Append("| create | update | replace | delete | unchanged |\n|---:|---:|---:|---:|---:|\n");

@@ -21,6 +21,14 @@ public sealed record DiffSummary(int Create, int Update, int Replace, int Delete
 /// replaced in turn when that input forces it.</summary>
 public sealed record PlanDiff(string Stack, PlanDocument Base, PlanDocument Head, IReadOnlyList<ResourceChange> Changes, DiffSummary Summary)
 {
+    /// <summary>The monthly estimate at desired capacity before and after, when both regions are priced.</summary>
+    public (double Before, double After)? DesiredCost =>
+        Cost.MonthlyCost.Of(Base) is { } before && Cost.MonthlyCost.Of(Head) is { } after ? (before.Desired, after.Desired) : null;
+
+    public string CostLine => DesiredCost is var (before, after)
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"monthly estimate at desired capacity: ${before:#,0.00} → ${after:#,0.00} ({(after >= before ? "+" : "-")}${Math.Abs(after - before):#,0.00})")
+        : "monthly estimate: not priced in this region";
+
     public const string Changed = "[changed]";
 
     public static PlanDiff Between(PlanDocument before, PlanDocument after)

@@ -1,0 +1,169 @@
+using Infra.Plan.Checks;
+using static Infra.Plan.Checks.PlanGraph;
+
+namespace Infra.Plan.Cost;
+
+public enum CostKind
+{
+    /// <summary>Billed for existing: hours, GB provisioned, alarms.</summary>
+    Fixed,
+    /// <summary>Billed for use, from the usage profile.</summary>
+    Usage,
+}
+
+/// <summary>One line of the bill: quantity × unit price, per instance for the items of a group's instances.</summary>
+public sealed record PriceItem(string Name, string PriceId, double Quantity, string Unit, double UnitPrice, CostKind Kind, bool PerInstance = false)
+{
+    public double Monthly(Capacity capacity, string level) => Quantity * UnitPrice * (PerInstance ? capacity[level] : 1);
+}
+
+public sealed record Unpriced(string Urn, string Name, string Item, string Why);
+
+public sealed record ResourceCost(PlannedResource Resource, string Component, IReadOnlyList<PriceItem> Items, Capacity Capacity)
+{
+    public double Monthly(string level, CostKind? kind = null) =>
+        Items.Where(item => kind is null || item.Kind == kind).Sum(item => item.Monthly(Capacity, level));
+}
+
+/// <summary>The monthly estimate of a plan: per resource, rolled up per top-level component and for the stack.</summary>
+public sealed record CostReport(string Stack, string Region, string PricesAsOf, UsageProfile Usage, IReadOnlyList<ResourceCost> Resources,
+    IReadOnlyList<Unpriced> Unpriced)
+{
+    public double Monthly(string level, CostKind? kind = null) => Resources.Sum(resource => resource.Monthly(level, kind));
+
+    public IEnumerable<IGrouping<string, ResourceCost>> Components => Resources.GroupBy(resource => resource.Component);
+}
+
+/// <summary>The stack's monthly totals at each capacity, as the plan and the diff show them.</summary>
+public sealed record MonthlyCost(double Min, double Desired, double Scheduled, double Max)
+{
+    public static MonthlyCost? Of(PlanDocument plan)
+    {
+        try
+        {
+            var report = new CostModel(PriceBook.Default, new UsageProfile()).Estimate(plan);
+            return new MonthlyCost(report.Monthly("min"), report.Monthly("desired"), report.Monthly("scheduled"), report.Monthly("max"));
+        }
+        catch (CostModel.UnknownRegion)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>Prices each resource of the plan (one small pricer per AWS type) from the price book and the usage
+/// profile. What the book cannot price is listed as unpriced with the reason, never counted as zero.</summary>
+public sealed class CostModel(PriceBook prices, UsageProfile usage)
+{
+    public PriceBook Prices { get; } = prices;
+
+    public sealed class UnknownRegion(string region, IEnumerable<string> known)
+        : Exception($"no prices for region {region}; the price book has {string.Join(", ", known)} (tools/Plan/Cost/aws-prices.json)");
+
+    public CostReport Estimate(PlanDocument plan)
+    {
+        if (!Prices.Regions.Contains(plan.Region))
+            throw new UnknownRegion(plan.Region, Prices.Regions);
+        var graph = new PlanGraph(plan);
+        var unpriced = new List<Unpriced>();
+        var resources = new List<ResourceCost>();
+        foreach (var resource in plan.Resources)
+        {
+            var items = new List<PriceItem>();
+            var context = new Context(this, graph, resource, graph.RegionOf(resource), items, unpriced);
+            Price(context);
+            if (items.Count > 0)
+                resources.Add(new ResourceCost(resource, ComponentOf(plan, resource),
+                    items, resource.Type == Types.Group ? Capacity.Of(graph, resource) : Capacity.One));
+        }
+
+        return new CostReport(plan.Stack, plan.Region, Prices.AsOf, usage, resources, unpriced);
+    }
+
+    static string ComponentOf(PlanDocument plan, PlannedResource resource)
+    {
+        var byUrn = plan.Resources.ToDictionary(candidate => candidate.Urn);
+        var current = resource;
+        while (current.Parent is { } parent && parent != plan.StackUrn && byUrn.TryGetValue(parent, out var owner))
+            current = owner;
+        return current.Name;
+    }
+
+    sealed record Context(CostModel Model, PlanGraph Graph, PlannedResource Resource, string Region, List<PriceItem> Items, List<Unpriced> Unpriced)
+    {
+        /// <summary>Adds quantity × the book's price of the item, or records why it cannot.</summary>
+        public void Add(string name, string priceId, double quantity, string unit, CostKind kind, bool perInstance = false)
+        {
+            if (Model.Prices.Price(Region, priceId) is { } price)
+                Items.Add(new PriceItem(name, priceId, quantity, unit, price, kind, perInstance));
+            else
+                Unpriced.Add(new Unpriced(Resource.Urn, Resource.Name, name, $"no price for {priceId} in {Region} in the price book"));
+        }
+
+        public double Hours => Model.Prices.HoursPerMonth;
+    }
+
+    void Price(Context c)
+    {
+        var inputs = c.Resource.Inputs;
+        switch (c.Resource.Type)
+        {
+            case Types.Group when c.Graph.LaunchTemplateOf(c.Resource) is { } template:
+                var instanceType = Text(template.Inputs["instanceType"]) ?? "";
+                c.Add($"{instanceType} instance-hours", $"ec2.{instanceType}.linux.onDemand", c.Hours, "hours", CostKind.Fixed, perInstance: true);
+                var volume = template.Inputs["blockDeviceMappings"]?[0]?["ebs"];
+                c.Add("gp3 root volume", $"ebs.{Text(volume?["volumeType"]) ?? "gp3"}.storage", Number(volume?["volumeSize"]) ?? 8, "GB-months",
+                    CostKind.Fixed, perInstance: true);
+                if (Text(template.Inputs["monitoring"]?["enabled"]) == "true")
+                    c.Add("detailed monitoring", "cloudwatch.ec2DetailedMonitoring.perInstance", 1, "instance-months", CostKind.Fixed, perInstance: true);
+                break;
+            case "aws:ec2/natGateway:NatGateway":
+                c.Add("NAT gateway-hours", "vpc.natGateway.hour", c.Hours, "hours", CostKind.Fixed);
+                c.Add("data processed", "vpc.natGateway.perGB", usage.NatGatewayGb, "GB", CostKind.Usage);
+                break;
+            case "aws:ec2/eip:Eip":
+                c.Add("public IPv4 address", "vpc.publicIPv4.inUse", c.Hours, "IP-hours", CostKind.Fixed);
+                break;
+            case Types.LoadBalancer when Text(inputs["loadBalancerType"]) is "application" or null:
+                c.Add("ALB-hours", "elb.alb.hour", c.Hours, "hours", CostKind.Fixed);
+                if (Text(inputs["internal"]) != "true")
+                    c.Add("public IPv4 address per zone", "vpc.publicIPv4.inUse", c.Hours * Items(inputs["subnets"]).Count(), "IP-hours", CostKind.Fixed);
+                c.Add("capacity units", "elb.alb.lcu", usage.LoadBalancerCapacityUnits * c.Hours, "LCU-hours", CostKind.Usage);
+                c.Add("data out to the internet", "dataTransfer.internetOut.first10TB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
+                break;
+            case Types.Alarm:
+                var highResolution = Number(inputs["period"]) is < 60;
+                c.Add(highResolution ? "high-resolution alarm" : "alarm", highResolution ? "cloudwatch.alarm.highResolution" : "cloudwatch.alarm.standard",
+                    1, "alarm-months", CostKind.Fixed);
+                break;
+            case "aws:autoscaling/policy:Policy" when Text(inputs["policyType"]) == "TargetTrackingScaling":
+                // Target tracking creates and owns two alarms (scale out, scale in).
+                c.Add("target-tracking alarms", "cloudwatch.alarm.standard", 2, "alarm-months", CostKind.Fixed);
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                c.Add("log ingestion", "cloudwatch.logs.ingestion.standard", usage.LogIngestionGb, "GB", CostKind.Usage);
+                var months = Math.Min((Number(inputs["retentionInDays"]) ?? 365) / 30.0, 12);
+                c.Add("log storage", "cloudwatch.logs.storage", usage.LogIngestionGb * months, "GB-months", CostKind.Usage);
+                break;
+            case "aws:s3/bucket:Bucket":
+                c.Add("storage", "s3.standard.first50TB", usage.BucketStorageGb, "GB-months", CostKind.Usage);
+                c.Add("GET requests", "s3.requests.getSelectOther", usage.BucketGetRequests / 1000, "1,000 requests", CostKind.Usage);
+                c.Add("PUT requests", "s3.requests.putCopyPostList", usage.BucketPutRequests / 1000, "1,000 requests", CostKind.Usage);
+                break;
+            case Types.Distribution:
+                c.Add("data out (North America/Europe rate)", "cloudfront.dto.first10TB.northAmerica", usage.CloudFrontGb, "GB", CostKind.Usage);
+                c.Add("HTTPS requests", "cloudfront.requests.https.northAmerica", usage.CloudFrontHttpsRequests / 10_000, "10,000 requests", CostKind.Usage);
+                break;
+            case "aws:sns/topicSubscription:TopicSubscription" when Text(inputs["protocol"]) == "email":
+                c.Add("email notifications", "sns.delivery.email", usage.EmailNotifications / 100_000, "100,000 notifications", CostKind.Usage);
+                break;
+            case "aws:sqs/queue:Queue":
+                c.Add("requests", "sqs.requests.standard", usage.QueueRequests / 1_000_000, "million requests", CostKind.Usage);
+                break;
+            case Types.Endpoint when Text(inputs["vpcEndpointType"]) == "Interface":
+                c.Add("interface endpoint-hours", "vpc.interfaceEndpoint.hour", c.Hours * Math.Max(1, Items(inputs["subnetIds"]).Count()), "endpoint-AZ-hours",
+                    CostKind.Fixed);
+                break;
+        }
+    }
+}
