@@ -44,6 +44,8 @@ public sealed class AssetDistribution : ComponentResource
             Tags = tags,
         }, this);
         var bucket = store.Bucket;
+        if (args.AccessLogs)
+            AccessLogs(name, store, args);
 
         var accessControl = new Aws.CloudFront.OriginAccessControl($"{name}-oac", new Aws.CloudFront.OriginAccessControlArgs
         {
@@ -206,5 +208,37 @@ public sealed class AssetDistribution : ComponentResource
             CertificateArn = certificate.Arn,
             ValidationRecordFqdns = fqdns,
         }, inUsEast1).CertificateArn;
+    }
+
+    /// <summary>The bucket's request log, in a bucket that itself logs nowhere; only S3's log delivery, for this
+    /// bucket and account, may write to it.</summary>
+    void AccessLogs(string name, PrivateBucket store, AssetDistributionArgs args)
+    {
+        var logs = new PrivateBucket($"{name}-access-logs", new PrivateBucketArgs
+        {
+            NamePrefix = $"{name}-access-logs-",
+            Versioning = true,
+            ExpireAfterDays = 90,
+            ForceDestroy = !args.Protect,
+            Tags = args.Tags,
+        }, this);
+        var policy = logs.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+        {
+            Sid = "AllowS3ServerAccessLogs",
+            Actions = { "s3:PutObject" },
+            Resources = { Output.Format($"{logs.Bucket.Arn}/s3/*") },
+            Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "logging.s3.amazonaws.com" } } },
+            Conditions =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "ArnLike", Variable = "aws:SourceArn", Values = { store.Bucket.Arn } },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { Policies.Account(this) } },
+            },
+        });
+        new Aws.S3.BucketLogging($"{name}-access-logs", new Aws.S3.BucketLoggingArgs
+        {
+            Bucket = store.Bucket.Id,
+            TargetBucket = logs.Bucket.Id,
+            TargetPrefix = "s3/",
+        }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
     }
 }

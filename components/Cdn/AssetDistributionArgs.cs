@@ -44,6 +44,9 @@ public sealed record AssetDistributionArgs
     public bool Protect { get; init; }
     public string PriceClass { get; init; } = "PriceClass_100";
     public bool SecurityHeaders { get; init; } = true;
+
+    /// <summary>S3 server access logs of the asset bucket, to a log bucket of their own (kept 90 days).</summary>
+    public bool AccessLogs { get; init; } = true;
     public string? WebAclArn { get; init; }
     public CdnLoggingArgs? Logging { get; init; }
     public string? DefaultRootObject { get; init; }

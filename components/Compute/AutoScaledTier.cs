@@ -50,12 +50,13 @@ public sealed class AutoScaledTier : ComponentResource
             Tags = Tagging.Named(tags, $"{name}-instance"),
         }, child);
         var partition = Aws.GetPartition.Invoke(null, new InvokeOptions { Parent = this }).Apply(result => result.Partition);
-        foreach (var policy in new[] { "AmazonSSMManagedInstanceCore", "CloudWatchAgentServerPolicy" })
-            new Aws.Iam.RolePolicyAttachment($"{name}-{policy}", new Aws.Iam.RolePolicyAttachmentArgs
-            {
-                Role = instanceRole.Name,
-                PolicyArn = Output.Format($"arn:{partition}:iam::aws:policy/{policy}"),
-            }, child);
+        // Session Manager's own minimum, kept by AWS as the service changes (acknowledged in the security report).
+        new Aws.Iam.RolePolicyAttachment($"{name}-AmazonSSMManagedInstanceCore", new Aws.Iam.RolePolicyAttachmentArgs
+        {
+            Role = instanceRole.Name,
+            PolicyArn = Output.Format($"arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
+        }, child);
+        CloudWatchAgentPolicy(name, instanceRole, partition);
         var profile = new Aws.Iam.InstanceProfile($"{name}-instance", new Aws.Iam.InstanceProfileArgs
         {
             Role = instanceRole.Name,
@@ -292,6 +293,88 @@ public sealed class AutoScaledTier : ComponentResource
         }, new CustomResourceOptions { Parent = this });
     }
 
+    /// <summary>The notifications topic: only this account and its CloudWatch alarms may publish, and only over TLS
+    /// (Auto Scaling publishes with its service-linked role, an identity of this account).</summary>
+    Aws.Sns.Topic Topic(string name, NotificationArgs notifications, IReadOnlyDictionary<string, string> tags)
+    {
+        var child = new CustomResourceOptions { Parent = this };
+        var topic = new Aws.Sns.Topic($"{name}-events", new Aws.Sns.TopicArgs
+        {
+            KmsMasterKeyId = notifications.KmsKeyId!,
+            Tags = Tagging.Named(tags, $"{name}-events"),
+        }, child);
+        var account = Policies.Account(this);
+        new Aws.Sns.TopicPolicy($"{name}-events", new Aws.Sns.TopicPolicyArgs
+        {
+            Arn = topic.Arn,
+            Policy = Policies.Document(this,
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AccountUse",
+                    Actions = { "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic" },
+                    Resources = { topic.Arn },
+                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "AWS", Identifiers = { account } } },
+                },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AlarmsOfThisAccount",
+                    Actions = { "sns:Publish" },
+                    Resources = { topic.Arn },
+                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudwatch.amazonaws.com" } } },
+                    Conditions =
+                    {
+                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } },
+                    },
+                },
+                Policies.DenyInsecureTransport("sns", topic.Arn)),
+        }, child);
+        return topic;
+    }
+
+    /// <summary>What the CloudWatch agent needs, narrower than CloudWatchAgentServerPolicy: metrics in its CWAgent
+    /// namespace, the tier's own log groups (/infra/&lt;stack&gt;/&lt;tier&gt;/…), the tags and volumes it labels them with,
+    /// and its configuration parameters (AmazonCloudWatch-*).</summary>
+    void CloudWatchAgentPolicy(string name, Aws.Iam.Role role, Output<string> partition)
+    {
+        var logGroups = Output.Format($"arn:{partition}:logs:*:*:log-group:/infra/{Deployment.Instance.StackName}/{name}/*");
+        new Aws.Iam.RolePolicy($"{name}-cloudwatch-agent", new Aws.Iam.RolePolicyArgs
+        {
+            Role = role.Id,
+            Policy = Policies.Document(this,
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AgentMetrics",
+                    Actions = { "cloudwatch:PutMetricData" },
+                    Resources = { "*" },
+                    Conditions =
+                    {
+                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                        {
+                            Test = "StringEquals", Variable = "cloudwatch:namespace", Values = { "CWAgent" },
+                        },
+                    },
+                },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AgentDimensions",
+                    Actions = { "ec2:DescribeTags", "ec2:DescribeVolumes" },
+                    Resources = { "*" },
+                },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "TierLogs",
+                    Actions = { "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:PutRetentionPolicy" },
+                    Resources = { logGroups, Output.Format($"{logGroups}:*") },
+                },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+                {
+                    Sid = "AgentConfiguration",
+                    Actions = { "ssm:GetParameter" },
+                    Resources = { Output.Format($"arn:{partition}:ssm:*:*:parameter/AmazonCloudWatch-*") },
+                }),
+        }, new CustomResourceOptions { Parent = this });
+    }
+
     /// <summary>A job that failed maxReceiveCount times waits in the dead-letter queue: someone should look.</summary>
     Aws.CloudWatch.MetricAlarm DeadLetterAlarm(string name, Output<string> deadLetters, Output<string>? topicArn, IReadOnlyDictionary<string, string> tags)
     {
@@ -390,11 +473,7 @@ public sealed class AutoScaledTier : ComponentResource
         if (args.Notifications is not { } notifications)
             return null;
         var child = new CustomResourceOptions { Parent = this };
-        var topicArn = notifications.TopicArn ?? new Aws.Sns.Topic($"{name}-events", new Aws.Sns.TopicArgs
-            {
-                KmsMasterKeyId = notifications.KmsKeyId!,
-                Tags = Tagging.Named(tags, $"{name}-events"),
-            }, child).Arn;
+        var topicArn = notifications.TopicArn ?? Topic(name, notifications, tags).Arn;
         foreach (var (email, index) in notifications.Emails.Select((email, index) => (email, index)))
             new Aws.Sns.TopicSubscription($"{name}-email-{index}", new Aws.Sns.TopicSubscriptionArgs
             {

@@ -138,6 +138,9 @@ public sealed class WebLoadBalancer : ComponentResource
                 httpsListenerArn ??= created.Arn;
         }
 
+        if (args.Waf is { } waf)
+            WebFirewall(name, waf, loadBalancer, tags);
+
         if (args.Dns is { } dns)
             foreach (var recordType in args.Ipv6 ? new[] { "A", "AAAA" } : ["A"])
                 new Aws.Route53.Record($"{name}-{recordType.ToLowerInvariant()}", new Aws.Route53.RecordArgs
@@ -167,6 +170,57 @@ public sealed class WebLoadBalancer : ComponentResource
         var scheme = args.Listeners.Any(listener => listener.Protocol == "HTTPS") ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{loadBalancer.DnsName}");
         RegisterOutputs();
+    }
+
+    /// <summary>A regional web ACL: requests pass unless the rate limit or a managed rule group blocks them; every
+    /// rule reports CloudWatch metrics and sampled requests.</summary>
+    void WebFirewall(string name, WafArgs waf, Aws.LB.LoadBalancer loadBalancer, IReadOnlyDictionary<string, string> tags)
+    {
+        object Visibility(string metric) => new Dictionary<string, object>
+        {
+            ["CloudWatchMetricsEnabled"] = true, ["MetricName"] = metric, ["SampledRequestsEnabled"] = true,
+        };
+        var rules = new List<object>
+        {
+            new Dictionary<string, object>
+            {
+                ["Name"] = "rate-limit-per-ip", ["Priority"] = 0, ["Action"] = new Dictionary<string, object> { ["Block"] = new { } },
+                ["Statement"] = new Dictionary<string, object>
+                {
+                    ["RateBasedStatement"] = new Dictionary<string, object> { ["Limit"] = waf.RateLimitPer5Minutes, ["AggregateKeyType"] = "IP" },
+                },
+                ["VisibilityConfig"] = Visibility($"{name}-rate-limit"),
+            },
+        };
+        rules.AddRange(waf.ManagedRuleGroups.Select((group, index) => (object)new Dictionary<string, object>
+        {
+            ["Name"] = group, ["Priority"] = index + 1, ["OverrideAction"] = new Dictionary<string, object> { ["None"] = new { } },
+            ["Statement"] = new Dictionary<string, object>
+            {
+                ["ManagedRuleGroupStatement"] = new Dictionary<string, object> { ["VendorName"] = "AWS", ["Name"] = group },
+            },
+            ["VisibilityConfig"] = Visibility($"{name}-{group}"),
+        }));
+
+        var child = new CustomResourceOptions { Parent = this };
+        var acl = new Aws.WafV2.WebAcl(name, new Aws.WafV2.WebAclArgs
+        {
+            NamePrefix = $"{name}-",
+            Description = $"In front of the {name} load balancer",
+            Scope = "REGIONAL",
+            DefaultAction = new Aws.WafV2.Inputs.WebAclDefaultActionArgs { Allow = new Aws.WafV2.Inputs.WebAclDefaultActionAllowArgs() },
+            VisibilityConfig = new Aws.WafV2.Inputs.WebAclVisibilityConfigArgs
+            {
+                CloudwatchMetricsEnabled = true, MetricName = name, SampledRequestsEnabled = true,
+            },
+            RuleJson = System.Text.Json.JsonSerializer.Serialize(rules),
+            Tags = Tagging.Named(tags, name),
+        }, child);
+        new Aws.WafV2.WebAclAssociation(name, new Aws.WafV2.WebAclAssociationArgs
+        {
+            ResourceArn = loadBalancer.Arn,
+            WebAclArn = acl.Arn,
+        }, child);
     }
 
     static Aws.Iam.ServerCertificate UploadCertificate(string name, PemSource body, PemSource key, PemSource? chain,
@@ -206,6 +260,8 @@ public sealed class WebLoadBalancer : ComponentResource
         {
             NamePrefix = $"{name}-logs-",
             ExpireAfterDays = logs.RetentionDays,
+            // Versions keep an overwritten or deleted log until the lifecycle expires it.
+            Versioning = true,
             ForceDestroy = !args.DeletionProtection,
             Tags = args.Tags,
         }, this);

@@ -48,6 +48,18 @@ public sealed record CertificateArgs
     public string? Arn { get; init; }
 }
 
+/// <summary>AWS WAF in front of the balancer: a per-IP rate limit, then AWS's managed rule groups.</summary>
+public sealed record WafArgs
+{
+    public static readonly IReadOnlyList<string> DefaultRuleGroups =
+        ["AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"];
+
+    /// <summary>Requests one IP may send in 5 minutes before it is blocked.</summary>
+    public int RateLimitPer5Minutes { get; init; } = 2000;
+
+    public IReadOnlyList<string> ManagedRuleGroups { get; init; } = DefaultRuleGroups;
+}
+
 public sealed record AccessLogArgs
 {
     public int RetentionDays { get; init; } = 90;
@@ -81,6 +93,9 @@ public sealed record WebLoadBalancerArgs
     public bool DropInvalidHeaderFields { get; init; } = true;
     public bool DeletionProtection { get; init; }
     public AccessLogArgs? AccessLogs { get; init; }
+
+    /// <summary>A web ACL on the balancer; none when null.</summary>
+    public WafArgs? Waf { get; init; }
     public bool Ipv6 { get; init; }
 
     public IReadOnlyList<ListenerArgs> Listeners { get; init; } =
@@ -125,6 +140,14 @@ public sealed record WebLoadBalancerArgs
             "must be 0 (off) or between 30 and 900");
         if (checks.OneOf("algorithm", Algorithm, [.. Algorithms]) && Algorithm == "least_outstanding_requests" && SlowStartSeconds > 0)
             checks.Add("slowStartSeconds", SlowStartSeconds, "slow start cannot be combined with least_outstanding_requests");
+        if (Waf is { } waf)
+        {
+            // WAFv2 rate-based rules take 10 to 2,000,000,000 requests per evaluation window.
+            checks.InRange("waf.rateLimitPer5Minutes", waf.RateLimitPer5Minutes, 10, 2_000_000_000);
+            foreach (var group in waf.ManagedRuleGroups.Where(group => !Regex.IsMatch(group, "^AWSManagedRules[A-Za-z0-9]+$")))
+                checks.Add("waf.managedRuleGroups", group, "must name an AWS managed rule group such as AWSManagedRulesCommonRuleSet");
+        }
+
         if (AccessLogs is { } logs)
         {
             checks.InRange("accessLogs.retentionDays", logs.RetentionDays, 1, 3650);

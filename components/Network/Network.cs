@@ -204,12 +204,13 @@ public sealed class Network : ComponentResource
         {
             NamePrefix = $"/vpc/{name}-flow-logs-",
             RetentionInDays = flowLogs.RetentionDays,
+            KmsKeyId = flowLogs.KmsKeyArn!,
             Tags = Tagging.Named(tags, $"{name}-flow-logs"),
         }, child);
         var role = new Aws.Iam.Role($"{name}-flow-logs", new Aws.Iam.RoleArgs
         {
             Description = "Lets VPC flow logs write to their log group",
-            AssumeRolePolicy = Policies.AssumedBy("vpc-flow-logs.amazonaws.com", child.Parent!),
+            AssumeRolePolicy = Policies.AssumedBy("vpc-flow-logs.amazonaws.com", child.Parent!, Policies.Account(child.Parent!)),
             Tags = Tagging.Named(tags, $"{name}-flow-logs"),
         }, child);
         new Aws.Iam.RolePolicy($"{name}-flow-logs", new Aws.Iam.RolePolicyArgs

@@ -15,7 +15,12 @@ public enum NatStrategy
 public sealed record FlowLogArgs
 {
     public int RetentionDays { get; init; } = 30;
-    public string TrafficType { get; init; } = "REJECT";
+
+    /// <summary>ALL records accepted traffic too (what an investigation needs); REJECT costs less.</summary>
+    public string TrafficType { get; init; } = "ALL";
+
+    /// <summary>A customer-managed key for the log group (its key policy must let CloudWatch Logs use it).</summary>
+    public string? KmsKeyArn { get; init; }
 }
 
 public sealed record NetworkArgs

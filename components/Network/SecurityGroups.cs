@@ -4,7 +4,7 @@ using Aws = Pulumi.Aws;
 
 namespace Infra.Components.Network;
 
-/// <summary>The three groups of the web application. Rules are separate resources so the load balancer
+/// <summary>The three groups of the web application, and the VPC's default group locked. Rules are separate resources so the load balancer
 /// and instance groups can refer to each other without a cycle.</summary>
 internal sealed class SecurityGroups
 {
@@ -18,6 +18,15 @@ internal sealed class SecurityGroups
                 RevokeRulesOnDelete = true,
                 Tags = Tagging.Named(args.Tags, $"{name}-{role}"),
             }, child);
+
+        // The VPC's own default group, emptied: anything attached to it by mistake can neither send nor receive.
+        new Aws.Ec2.DefaultSecurityGroup($"{name}-default", new Aws.Ec2.DefaultSecurityGroupArgs
+        {
+            VpcId = vpc.Id,
+            Ingress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupIngressArgs>(),
+            Egress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupEgressArgs>(),
+            Tags = Tagging.Named(args.Tags, $"{name}-default"),
+        }, child);
 
         LoadBalancer = Group("load-balancer", "Load balancer: HTTP and HTTPS from the internet, out to the instances");
         Instances = Group("instances", "Web instances: app ports from the load balancer only");

@@ -14,16 +14,29 @@ public static class Policies
         return Aws.Iam.GetPolicyDocument.Invoke(args, new InvokeOptions { Parent = parent }).Apply(document => document.Json);
     }
 
-    /// <summary>A trust policy that lets one AWS service assume the role.</summary>
-    public static Output<string> AssumedBy(string service, Resource parent) =>
-        Document(parent, new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+    /// <summary>A trust policy that lets one AWS service assume the role; for a service acting on behalf of an
+    /// account, only for that account (aws:SourceAccount), so no other account can use the role (confused deputy).</summary>
+    public static Output<string> AssumedBy(string service, Resource parent, Input<string>? sourceAccount = null)
+    {
+        var statement = new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
         {
             Actions = { "sts:AssumeRole" },
             Principals =
             {
                 new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { service } },
             },
-        });
+        };
+        if (sourceAccount is not null)
+            statement.Conditions.Add(new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+            {
+                Test = "StringEquals", Variable = "aws:SourceAccount", Values = { sourceAccount },
+            });
+        return Document(parent, statement);
+    }
+
+    /// <summary>The account the stack deploys to.</summary>
+    public static Output<string> Account(Resource parent) =>
+        Aws.GetCallerIdentity.Invoke(null, new InvokeOptions { Parent = parent }).Apply(identity => identity.AccountId);
 
     /// <summary>Refuses every request to the resources that does not use TLS (aws:SecureTransport false).</summary>
     public static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(string service, params Input<string>[] resources)

@@ -20,6 +20,7 @@ public static class AssetsConfig
             KmsKeyArn = section.OptionalString("kmsKeyArn"),
             PriceClass = section.String("priceClass", prod ? "PriceClass_All" : "PriceClass_100"),
             SecurityHeaders = section.Bool("securityHeaders", true),
+            AccessLogs = section.Bool("accessLogs", true),
             WebAclArn = section.OptionalString("webAclArn"),
             DefaultRootObject = section.OptionalString("defaultRootObject"),
             GeoRestriction = geo is null ? null : new GeoRestrictionArgs(geo.String("type", ""), geo.Strings("locations") ?? []),

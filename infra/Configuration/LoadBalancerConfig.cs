@@ -27,6 +27,11 @@ public static class LoadBalancerConfig
             DropInvalidHeaderFields = section.Bool("dropInvalidHeaderFields", true),
             DeletionProtection = section.Bool("deletionProtection", prod),
             AccessLogs = ReadAccessLogs(accessLogs, prod),
+            Waf = Section.Feature(section.Object("waf"), onByDefault: true, waf => new WafArgs
+            {
+                RateLimitPer5Minutes = waf.Int("rateLimitPer5Minutes", new WafArgs().RateLimitPer5Minutes),
+                ManagedRuleGroups = waf.Strings("managedRuleGroups") ?? WafArgs.DefaultRuleGroups,
+            }),
             Ipv6 = section.Bool("ipv6", false),
             Listeners = ReadListeners(section) ?? (prod
                 ? [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")]

@@ -2,7 +2,7 @@ using Infra.Components.Network;
 
 namespace Infra.Configuration;
 
-/// <summary>infra:network. Defaults: dev 2 zones, one NAT; prod 3 zones, a NAT per zone, flow logs.</summary>
+/// <summary>infra:network. Defaults: dev 2 zones, one NAT; prod 3 zones, a NAT per zone; flow logs in both.</summary>
 public static class NetworkConfig
 {
     /// <param name="instancePorts">What the load balancer sends to the instances: the default of appPorts.</param>
@@ -26,14 +26,15 @@ public static class NetworkConfig
             S3GatewayEndpoint = section.Bool("s3GatewayEndpoint", true),
             AppPorts = section.Ints("appPorts") ?? instancePorts,
             AdminCidrs = section.Strings("adminCidrs") ?? [],
-            FlowLogs = ReadFlowLogs(flowLogs, prod),
+            FlowLogs = ReadFlowLogs(flowLogs),
             Tags = tags,
         };
     }
 
-    static FlowLogArgs? ReadFlowLogs(Section? section, bool prod) =>
-        Section.Feature(section, onByDefault: prod, flowLogs => new FlowLogArgs
+    static FlowLogArgs? ReadFlowLogs(Section? section) =>
+        Section.Feature(section, onByDefault: true, flowLogs => new FlowLogArgs
         {
+            KmsKeyArn = flowLogs.OptionalString("kmsKeyArn"),
             RetentionDays = flowLogs.Int("retentionDays", new FlowLogArgs().RetentionDays),
             TrafficType = flowLogs.String("trafficType", new FlowLogArgs().TrafficType),
         });

@@ -45,6 +45,17 @@ public sealed class Section
         return new Section(key, default, problems, keysRead, refused);
     }
 
+    /// <summary>A config value that holds a list of objects (e.g. infra:acknowledgements), one section per item.</summary>
+    public static IReadOnlyList<Section> ParseItems(string key, string? json, List<Problem> problems, IReadOnlySet<string> refused, ISet<string>? keysRead = null)
+    {
+        var wrapper = Parse(key, json is null ? null : $"{{\"items\":{json}}}", problems, refused, keysRead);
+        return wrapper.Key == key && wrapper.IsSet && !refused.Contains(key)
+            ? [.. wrapper._element.GetProperty("items") is { ValueKind: JsonValueKind.Array } items
+                ? items.EnumerateArray().Where(item => item.ValueKind == JsonValueKind.Object).Select((item, index) => new Section($"{key}[{index}]", item, problems, keysRead, refused))
+                : []]
+            : [];
+    }
+
     bool TryGet(string name, out JsonElement value)
     {
         _keysRead?.Add(System.Text.RegularExpressions.Regex.Replace($"{Key}.{name}", @"\[\d+\]", "[]"));

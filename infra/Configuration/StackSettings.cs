@@ -7,6 +7,9 @@ using Infra.Components.Shared;
 
 namespace Infra.Configuration;
 
+/// <summary>A security finding the stack accepts (./build.sh check lists it as acknowledged, with the reason).</summary>
+public sealed record AcknowledgedFinding(string Rule, string? Resource, string Reason);
+
 /// <summary>The whole stack's configuration, typed and validated: every problem of every section (types,
 /// unknown keys, ranges, combinations) is collected and reported in one failure before any resource exists.</summary>
 public sealed record StackSettings(
@@ -19,7 +22,8 @@ public sealed record StackSettings(
     AutoScaledTierArgs Worker,
     JobQueueArgs? Queue,
     AssetDistributionArgs Assets,
-    NotificationArgs? Notifications)
+    NotificationArgs? Notifications,
+    IReadOnlyList<AcknowledgedFinding> Acknowledgements)
 {
     public const string Namespace = "infra";
 
@@ -59,7 +63,9 @@ public sealed record StackSettings(
             TierConfig.Read(workerSection, TierKind.Worker, environment, tags, queue) with { Notifications = notifications },
             queue.Queue,
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
-            notifications);
+            notifications,
+            [.. Section.ParseItems($"{Namespace}:acknowledgements", Get("acknowledgements"), problems, refused, keysRead)
+                .Select(item => new AcknowledgedFinding(item.String("rule", ""), item.OptionalString("resource"), item.String("reason", "")))]);
 
         problems.AddRange(settings.Network.Validate($"{Namespace}:network"));
         problems.AddRange(settings.LoadBalancer.Validate($"{Namespace}:loadBalancer"));

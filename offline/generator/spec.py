@@ -5,7 +5,7 @@ VERSION = "7.48.0"   # of @pulumi/aws, whose declarations the members are read f
 
 NAMESPACES = {"ec2": "Ec2", "vpc": "Vpc", "lb": "LB", "iam": "Iam", "s3": "S3", "autoscaling": "AutoScaling",
               "cloudwatch": "CloudWatch", "cloudfront": "CloudFront", "route53": "Route53", "sns": "Sns", "acm": "Acm",
-              "sqs": "Sqs"}
+              "sqs": "Sqs", "wafv2": "WafV2"}
 
 TAGS = ["tags"]
 
@@ -44,6 +44,8 @@ RESOURCES = {
     "ec2:FlowLog": {"inputs": ["vpcId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn",
                                "maxAggregationInterval"] + TAGS,
                     "outputs": ["vpcId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn"] + TAGS},
+    "ec2:DefaultSecurityGroup": {"inputs": ["vpcId", "ingress", "egress", "revokeRulesOnDelete"] + TAGS,
+                                 "outputs": ["arn", "vpcId", "ingress", "egress"] + TAGS},
     "ec2:VpcEndpoint": {"inputs": ["vpcId", "serviceName", "vpcEndpointType", "routeTableIds"] + TAGS,
                         "outputs": ["vpcId", "serviceName", "vpcEndpointType", "routeTableIds"] + TAGS},
     "cloudwatch:LogGroup": {"inputs": ["namePrefix", "retentionInDays", "kmsKeyId"] + TAGS,
@@ -85,6 +87,7 @@ RESOURCES = {
     "s3:BucketVersioning": {"inputs": ["bucket", "versioningConfiguration"], "outputs": ["bucket", "versioningConfiguration"]},
     "s3:BucketLifecycleConfiguration": {"inputs": ["bucket", "rules"], "outputs": ["bucket", "rules"]},
     "s3:BucketPolicy": {"inputs": ["bucket", "policy"], "outputs": ["bucket", "policy"]},
+    "s3:BucketLogging": {"inputs": ["bucket", "targetBucket", "targetPrefix"], "outputs": ["bucket", "targetBucket", "targetPrefix"]},
     "s3:BucketObjectv2": {"inputs": ["bucket", "key", "source", "contentType", "cacheControl", "sourceHash"] + TAGS,
                           "outputs": ["bucket", "key", "contentType", "cacheControl", "sourceHash"] + TAGS},
     # compute
@@ -133,6 +136,10 @@ RESOURCES = {
                   "outputs": ["arn", "name", "url", "sqsManagedSseEnabled", "kmsMasterKeyId",
                               "messageRetentionSeconds", "visibilityTimeoutSeconds", "receiveWaitTimeSeconds",
                               "redrivePolicy"] + TAGS},
+    "wafv2:WebAcl": {"inputs": ["namePrefix", "description", "scope", "defaultAction", "visibilityConfig", "ruleJson"] + TAGS,
+                     "outputs": ["arn", "name", "scope", "defaultAction", "visibilityConfig", "ruleJson", "capacity"] + TAGS},
+    "wafv2:WebAclAssociation": {"inputs": ["resourceArn", "webAclArn"], "outputs": ["resourceArn", "webAclArn"]},
+    "sns:TopicPolicy": {"inputs": ["arn", "policy"], "outputs": ["arn", "policy"]},
     "sqs:QueuePolicy": {"inputs": ["queueUrl", "policy"], "outputs": ["queueUrl", "policy"]},
     "sns:TopicSubscription": {"inputs": ["topic", "protocol", "endpoint"], "outputs": ["topic", "protocol", "endpoint"]},
     # content delivery
@@ -196,6 +203,9 @@ NESTED = {
     "autoscaling.GroupTag": ["key", "propagateAtLaunch", "value"],
     "autoscaling.GroupInstanceRefresh": ["preferences", "strategy", "triggers"],
     "autoscaling.GroupInstanceRefreshPreferences": ["instanceWarmup", "minHealthyPercentage", "maxHealthyPercentage"],
+    "wafv2.WebAclDefaultAction": ["allow"],
+    "wafv2.WebAclDefaultActionAllow": [],
+    "wafv2.WebAclVisibilityConfig": ["cloudwatchMetricsEnabled", "metricName", "sampledRequestsEnabled"],
     "autoscaling.PolicyTargetTrackingConfiguration": ["customizedMetricSpecification", "disableScaleIn", "targetValue"],
     "autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecification": ["metrics"],
     "autoscaling.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetric": ["expression", "id", "label",

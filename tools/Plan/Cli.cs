@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Infra.Plan;
 
-/// <summary>plan | cost | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// <summary>plan | cost | check | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
 /// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
 public static class Cli
 {
@@ -50,6 +50,14 @@ public static class Cli
         cost.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => CostAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
             result.GetValue(costStack)!, result.GetValue(costFormat)!, result.GetValue(usage), result.GetValue(outFile), output, error, interactive)));
 
+        var checkStack = new Argument<string>("stack") { Description = "The stack to review." };
+        var checkFormat = new Option<string>("--format") { Description = "text (default), json or markdown.", DefaultValueFactory = _ => "text" };
+        checkFormat.AcceptOnlyFromAmong("text", "json", "markdown");
+        var check = new Command("check", "The security report of a stack's planned graph; exit 1 on an unacknowledged error.")
+            { checkStack, checkFormat, outFile, project, verbose };
+        check.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => CheckAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
+            result.GetValue(checkStack)!, result.GetValue(checkFormat)!, result.GetValue(outFile), output, error, interactive)));
+
         var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
         configTable.SetAction((_, _) => Guard(false, error, async () =>
         {
@@ -57,7 +65,7 @@ public static class Cli
             return Ok;
         }));
 
-        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, bench, cert, configTable };
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, check, bench, cert, configTable };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -188,6 +196,32 @@ public static class Cli
         }
 
         return Ok;
+    }
+
+    static async Task<int> CheckAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error, bool interactive)
+    {
+        var json = new StringWriter();
+        var plan = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
+        if (plan != Ok)
+            return plan;
+        var report = CheckCommand.Run(JsonPlan.Parse(json.ToString()), Mocks.StackFile.Load(project, stack));
+        var writer = outFile is null ? output : new StringWriter();
+        switch (format)
+        {
+            case "json":
+                await writer.WriteAsync(CheckCommand.Json(report));
+                break;
+            case "markdown":
+                await writer.WriteAsync(CheckCommand.Markdown(report));
+                break;
+            default:
+                CheckCommand.Text(report, Console(writer, interactive && outFile is null, width: 1000));
+                break;
+        }
+
+        if (outFile is not null)
+            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+        return report.Errors > 0 ? ConfigurationError : Ok;
     }
 
     static async Task<int> CostAsync(string project, string stack, string format, FileInfo? usageFile, FileInfo? outFile, TextWriter output,

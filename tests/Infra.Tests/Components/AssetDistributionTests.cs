@@ -29,8 +29,10 @@ public class AssetDistributionTests
     [TearDown]
     public void RemoveFixtureFolder() => Directory.Delete(_folder, recursive: true);
 
-    static async Task<(Graph Graph, AssetDistribution Cdn)> Build(AssetDistributionArgs args)
+    /// <summary>Without the access-log bucket unless a test asks for it, so each test sees the one asset bucket.</summary>
+    static async Task<(Graph Graph, AssetDistribution Cdn)> Build(AssetDistributionArgs args, bool accessLogs = false)
     {
+        args = args with { AccessLogs = accessLogs };
         var engine = new TestEngine();
         AssetDistribution? cdn = null;
         var graph = await engine.RunAsync(() => { cdn = new AssetDistribution("assets", args, engine.Options()); });
@@ -203,5 +205,21 @@ public class AssetDistributionTests
         }));
         Assert.That(prod.Registrations.Count - plain.Registrations.Count, Is.EqualTo(1));
         Assert.That(aliased.Registrations.Count - plain.Registrations.Count, Is.EqualTo(1 + 1 + 4 + 1 + 8));
+    }
+
+    [Test]
+    public async Task The_asset_bucket_logs_its_requests_to_a_log_bucket_only_s3_log_delivery_may_write()
+    {
+        var (graph, cdn) = await Build(new AssetDistributionArgs(), accessLogs: true);
+        var buckets = graph.All<Aws.S3.Bucket>().ToDictionary(bucket => bucket.GetResourceName());
+        var logging = graph.OfType("aws:s3/bucketLogging:BucketLogging").Single().Inputs;
+        Assert.That(logging["bucket"], Is.EqualTo(await cdn.BucketName.ValueAsync()));
+        Assert.That(logging["targetBucket"], Is.EqualTo(await buckets["assets-access-logs"].Id.ValueAsync()));
+        var policies = graph.OfType("aws:s3/bucketPolicy:BucketPolicy").ToDictionary(policy => (string)policy.Inputs["bucket"], policy => (string)policy.Inputs["policy"]);
+        var grant = JsonDocument.Parse(policies[await buckets["assets-access-logs"].Id.ValueAsync()]).RootElement.GetProperty("Statement")[0];
+        Assert.That((grant.GetProperty("Principal").GetProperty("Service").GetString(), grant.GetProperty("Action").GetString()),
+            Is.EqualTo(("logging.s3.amazonaws.com", "s3:PutObject")));
+        Assert.That(grant.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString(), Is.EqualTo(await buckets["assets-bucket"].Arn.ValueAsync()));
+        Assert.That(graph.OfType("aws:s3/bucketLogging:BucketLogging").Count(), Is.EqualTo(1), "the log bucket itself logs nowhere");
     }
 }

@@ -281,8 +281,8 @@ public class AutoScaledTierTests
         var (worker, _) = await Build("worker", Worker());
         Assert.That(web.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
         {
-            [AutoScaledTier.Type] = 1, ["aws:iam/role:Role"] = 1, ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = 2,
-            ["aws:iam/instanceProfile:InstanceProfile"] = 1, ["aws:iam/rolePolicy:RolePolicy"] = 1, ["aws:ec2/launchTemplate:LaunchTemplate"] = 1, ["aws:autoscaling/group:Group"] = 1,
+            [AutoScaledTier.Type] = 1, ["aws:iam/role:Role"] = 1, ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = 1,
+            ["aws:iam/instanceProfile:InstanceProfile"] = 1, ["aws:iam/rolePolicy:RolePolicy"] = 2, ["aws:sns/topicPolicy:TopicPolicy"] = 1, ["aws:ec2/launchTemplate:LaunchTemplate"] = 1, ["aws:autoscaling/group:Group"] = 1,
             ["aws:autoscaling/lifecycleHook:LifecycleHook"] = 1, ["aws:sns/topic:Topic"] = 1, ["aws:sns/topicSubscription:TopicSubscription"] = 1,
             ["aws:autoscaling/notification:Notification"] = 1, ["aws:autoscaling/policy:Policy"] = 3, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 3,
             ["aws:autoscaling/schedule:Schedule"] = 2,
@@ -292,13 +292,17 @@ public class AutoScaledTierTests
     }
 
     [Test]
-    public async Task The_instance_role_gets_the_ssm_and_cloudwatch_agent_managed_policies_and_nothing_broader()
+    public async Task The_instance_role_gets_ssm_core_and_an_agent_policy_narrower_than_the_managed_one()
     {
         var (graph, _) = await Build("web", Web());
         Assert.That(graph.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").Select(r => r.Inputs["policyArn"]),
-            Is.EquivalentTo(new[] { "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy" }));
-        Assert.That(graph.OfType("aws:iam/rolePolicy:RolePolicy").Select(policy => policy.Name), Is.EqualTo(new[] { "web-drain" }),
-            "without a queue only the drain hook policy is inline");
+            Is.EqualTo(new[] { "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }));
+        Assert.That(graph.OfType("aws:iam/rolePolicy:RolePolicy").Select(policy => policy.Name), Is.EquivalentTo(new[] { "web-cloudwatch-agent", "web-drain" }),
+            "without a queue: the agent and the drain hook");
+        var agent = JsonDocument.Parse((string)graph.OfType("aws:iam/rolePolicy:RolePolicy").Single(p => p.Name == "web-cloudwatch-agent").Inputs["policy"])
+            .RootElement.GetProperty("Statement").EnumerateArray().ToDictionary(statement => statement.GetProperty("Sid").GetString()!);
+        Assert.That(agent["AgentMetrics"].GetProperty("Condition").GetProperty("StringEquals").GetProperty("cloudwatch:namespace").GetString(), Is.EqualTo("CWAgent"));
+        Assert.That(agent["TierLogs"].GetProperty("Resource")[0].GetString(), Is.EqualTo("arn:aws:logs:*:*:log-group:/infra/test/web/*"), "the test engine's stack is test");
         Assert.That((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"], Does.Contain("ec2.amazonaws.com"));
     }
 

@@ -37,7 +37,7 @@ public class NetworkTests
         Assert.That(graph.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
         {
             [Network.Type] = 1, [Vpc] = 1, [Subnet] = 4, [Igw] = 1, [RouteTable] = 3, [Route] = 3, [Association] = 4,
-            [Eip] = 1, [Nat] = 1, [Endpoint] = 1, [Group] = 3, [Ingress] = 4, [Egress] = 4,
+            [Eip] = 1, [Nat] = 1, [Endpoint] = 1, [Group] = 3, ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"] = 1, [Ingress] = 4, [Egress] = 4,
         }));
     }
 
@@ -48,7 +48,7 @@ public class NetworkTests
         Assert.That(graph.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
         {
             [Network.Type] = 1, [Vpc] = 1, [Subnet] = 6, [Igw] = 1, [RouteTable] = 4, [Route] = 4, [Association] = 6,
-            [Eip] = 3, [Nat] = 3, [Endpoint] = 1, [Group] = 3, [Ingress] = 4, [Egress] = 4,
+            [Eip] = 3, [Nat] = 3, [Endpoint] = 1, [Group] = 3, ["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"] = 1, [Ingress] = 4, [Egress] = 4,
         }));
     }
 

@@ -112,6 +112,23 @@ public class WebLoadBalancerTests
     }
 
     [Test]
+    public async Task A_web_acl_rate_limits_each_ip_then_applies_the_managed_rule_groups_on_the_balancer()
+    {
+        var (graph, balancer) = await Build(DevLike() with { Waf = new WafArgs { RateLimitPer5Minutes = 500 } });
+        var acl = graph.OfType("aws:wafv2/webAcl:WebAcl").Single().Inputs;
+        Assert.That(acl["scope"], Is.EqualTo("REGIONAL"));
+        var rules = JsonDocument.Parse((string)acl["ruleJson"]).RootElement.EnumerateArray().ToList();
+        Assert.That(rules.Select(rule => rule.GetProperty("Priority").GetInt32()), Is.EqualTo(new[] { 0, 1, 2, 3 }));
+        Assert.That(rules[0].GetProperty("Statement").GetProperty("RateBasedStatement").GetProperty("Limit").GetInt32(), Is.EqualTo(500));
+        Assert.That(rules.Skip(1).Select(rule => rule.GetProperty("Statement").GetProperty("ManagedRuleGroupStatement").GetProperty("Name").GetString()),
+            Is.EqualTo(WafArgs.DefaultRuleGroups));
+        Assert.That(rules.Skip(1).All(rule => rule.GetProperty("OverrideAction").TryGetProperty("None", out _)), Is.True, "the groups' own actions apply");
+        var association = graph.OfType("aws:wafv2/webAclAssociation:WebAclAssociation").Single().Inputs;
+        Assert.That(association["resourceArn"], Is.EqualTo(await balancer.Arn.ValueAsync()));
+        Assert.That(association["webAclArn"], Is.EqualTo(await graph.All<Aws.WafV2.WebAcl>().Single().Arn.ValueAsync()));
+    }
+
+    [Test]
     public async Task The_resource_list_of_the_two_configurations()
     {
         var (seed, _) = await Build(SeedLike());
@@ -123,6 +140,7 @@ public class WebLoadBalancerTests
             ["aws:s3/bucketOwnershipControls:BucketOwnershipControls"] = 1, ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"] = 1,
             ["aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"] = 1,
             ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"] = 1, ["aws:s3/bucketPolicy:BucketPolicy"] = 1,
+            ["aws:s3/bucketVersioning:BucketVersioning"] = 1,
         }));
         Assert.That(dev.CountsByType(), Is.EquivalentTo(new Dictionary<string, int>
         {

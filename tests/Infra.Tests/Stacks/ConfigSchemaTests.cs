@@ -125,6 +125,8 @@ public class ConfigSchemaTests
         var config = ConfigSchema.ConfigProperties.Where(pair => pair.Key.StartsWith("infra:", StringComparison.Ordinal) && Deref(pair.Value!.AsObject())["properties"] is not null
                 && Deref(pair.Value!.AsObject())["required"]?.AsArray().Any(n => n?.ToString() == "secure") != true)
             .ToDictionary(pair => pair.Key, pair => Skeleton(pair.Value!.AsObject(), _ => true, pair.Key).ToJsonString());
+        foreach (var (key, schema) in ConfigSchema.ConfigProperties.Where(pair => Deref(pair.Value!.AsObject())["items"] is JsonObject { } items && Deref(items)["properties"] is not null))
+            config[key] = new JsonArray(Skeleton(Deref(schema!.AsObject())["items"]!.AsObject(), _ => true, $"{key}[]")).ToJsonString();
         config["aws:region"] = "us-east-1";
         try
         {

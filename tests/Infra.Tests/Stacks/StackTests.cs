@@ -13,12 +13,13 @@ public class StackTests
     static async Task<T?> Value<T>(Output<T> output) => await output.ValueAsync();
 
     [Test]
-    public async Task Dev_and_prod_differ_in_zones_nat_gateways_and_flow_logs()
+    public async Task Dev_and_prod_differ_in_zones_and_nat_gateways_and_both_keep_flow_logs()
     {
         var (dev, prod) = (await Dev(), await Prod());
         Assert.That((dev.Count("aws:ec2/subnet:Subnet"), prod.Count("aws:ec2/subnet:Subnet")), Is.EqualTo((4, 6)));
         Assert.That((dev.Count("aws:ec2/natGateway:NatGateway"), prod.Count("aws:ec2/natGateway:NatGateway")), Is.EqualTo((1, 3)));
-        Assert.That((dev.Count("aws:ec2/flowLog:FlowLog"), prod.Count("aws:ec2/flowLog:FlowLog")), Is.EqualTo((0, 1)));
+        Assert.That((dev.Count("aws:ec2/flowLog:FlowLog"), prod.Count("aws:ec2/flowLog:FlowLog")), Is.EqualTo((1, 1)));
+        Assert.That(dev.OfType("aws:ec2/flowLog:FlowLog").Single().Inputs["trafficType"], Is.EqualTo("ALL"), "accepted traffic too, by default");
         Assert.That(dev.OfType("aws:ec2/vpc:Vpc").Single().Inputs["cidrBlock"], Is.EqualTo("10.20.0.0/16"));
         Assert.That(prod.OfType("aws:ec2/vpc:Vpc").Single().Inputs["cidrBlock"], Is.EqualTo("10.10.0.0/16"));
     }
@@ -56,7 +57,8 @@ public class StackTests
         Assert.That((PriceClass(dev), PriceClass(prod)), Is.EqualTo(("PriceClass_100", "PriceClass_All")));
         bool? Protected(Graph graph) => graph.Capture.OptionsOf(graph.Single<Aws.S3.Bucket>("assets-bucket")).Protect;
         Assert.That((Protected(dev), Protected(prod)), Is.EqualTo(((bool?)false, (bool?)true)));
-        Assert.That((dev.Count("aws:s3/bucketVersioning:BucketVersioning"), prod.Count("aws:s3/bucketVersioning:BucketVersioning")), Is.EqualTo((0, 1)));
+        // Log buckets are always versioned (dev: the asset access logs; prod: those, the balancer's logs and the assets).
+        Assert.That((dev.Count("aws:s3/bucketVersioning:BucketVersioning"), prod.Count("aws:s3/bucketVersioning:BucketVersioning")), Is.EqualTo((1, 3)));
         Assert.That((dev.Count("aws:iam/serverCertificate:ServerCertificate"), prod.Count("aws:iam/serverCertificate:ServerCertificate")), Is.EqualTo((1, 0)));
     }
 
@@ -134,7 +136,7 @@ public class StackTests
     {
         var (dev, prod) = (await Dev(), await Prod());
         TestContext.Out.WriteLine($"dev: {dev.Registrations.Count} resources; prod: {prod.Registrations.Count} resources");
-        Assert.That(dev.Registrations.Count, Is.EqualTo(89));
-        Assert.That(prod.Registrations.Count, Is.EqualTo(127));
+        Assert.That(dev.Registrations.Count, Is.EqualTo(105));
+        Assert.That(prod.Registrations.Count, Is.EqualTo(140));
     }
 }

@@ -11,6 +11,9 @@ public enum Severity
 /// <summary>One problem a rule found: which resources (URNs), what is wrong and how to fix it.</summary>
 public sealed record Finding(string Rule, Severity Severity, IReadOnlyList<string> Resources, string Message, string Fix)
 {
+    /// <summary>Why the stack accepts this finding (infra:acknowledgements); null when it does not.</summary>
+    public string? Acknowledged { get; init; }
+
     public string SeverityName => Severity == Severity.Error ? "error" : "warning";
 }
 

@@ -157,6 +157,12 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
             case "aws:sns/topicSubscription:TopicSubscription" when Text(inputs["protocol"]) == "email":
                 c.Add("email notifications", "sns.delivery.email", usage.EmailNotifications / 100_000, "100,000 notifications", CostKind.Usage);
                 break;
+            case "aws:wafv2/webAcl:WebAcl":
+                c.Add("web ACL", "waf.webAcl.month", 1, "ACL-months", CostKind.Fixed);
+                var ruleCount = System.Text.Json.Nodes.JsonNode.Parse(Text(inputs["ruleJson"]) ?? "[]")!.AsArray().Count;
+                c.Add("rules", "waf.rule.month", ruleCount, "rule-months", CostKind.Fixed);
+                c.Add("requests inspected", "waf.requests", usage.WebAclRequests / 1_000_000, "million requests", CostKind.Usage);
+                break;
             case "aws:sqs/queue:Queue":
                 c.Add("requests", "sqs.requests.standard", usage.QueueRequests / 1_000_000, "million requests", CostKind.Usage);
                 break;

@@ -81,5 +81,5 @@ public static class CostRenderers
         {
             ["urn"] = missing.Urn, ["item"] = missing.Item, ["why"] = missing.Why,
         })]),
-    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 }

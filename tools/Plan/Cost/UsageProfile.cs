@@ -30,6 +30,9 @@ public sealed record UsageProfile
 
     public double QueueRequests { get; init; } = 1_000_000;
 
+    /// <summary>Requests the web ACL inspects each month.</summary>
+    public double WebAclRequests { get; init; } = 10_000_000;
+
     public static UsageProfile Load(string? path)
     {
         if (path is null)

@@ -135,6 +135,13 @@ public sealed class FakeAws
                 state["name"] = topicName;
                 state["arn"] = id;
                 break;
+            case "aws:wafv2/webAcl:WebAcl":
+                var aclName = AutoName("namePrefix") + hex[..7];
+                id = Guid.Parse(Hex(name, 32)).ToString();
+                state["name"] = aclName;
+                state["arn"] = Arn("wafv2", $"regional/webacl/{aclName}/{id}");
+                state["capacity"] = 1100;
+                break;
             case "aws:sqs/queue:Queue":
                 var queueName = inputs.TryGetValue("namePrefix", out var queuePrefix) ? queuePrefix + hex[..10] : AutoName("name");
                 id = $"https://sqs.{Region}.amazonaws.com/{AccountId}/{queueName}";
