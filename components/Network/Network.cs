@@ -132,15 +132,18 @@ public sealed class Network : ComponentResource
             Associate(isolatedSubnets, RouteTable("isolated"));
 
         if (args.S3GatewayEndpoint)
+        {
+            var region = Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = this }).Apply(result => result.Region);
             new Aws.Ec2.VpcEndpoint($"{name}-s3", new Aws.Ec2.VpcEndpointArgs
             {
                 VpcId = vpc.Id,
-                ServiceName = Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = this })
-                    .Apply(region => $"com.amazonaws.{region.Region}.s3"),
+                ServiceName = Output.Format($"com.amazonaws.{region}.s3"),
                 VpcEndpointType = "Gateway",
                 RouteTableIds = privateTables.Select(table => table.Id).ToArray(),
+                Policy = S3EndpointPolicy(region),
                 Tags = Tagging.Named(tags, $"{name}-s3"),
             }, child);
+        }
 
         if (args.FlowLogs is { } flowLogs)
             FlowLogs(name, vpc, flowLogs, tags, child);
@@ -195,6 +198,40 @@ public sealed class Network : ComponentResource
                 Tags = Tagging.Named(tags, natName),
             }, new CustomResourceOptions { Parent = this, DependsOn = { internetGateway } });
         }
+    }
+
+    /// <summary>Through the endpoint, instances reach the buckets of this account, and read the AWS-owned buckets they
+    /// install from (Amazon Linux repositories, the SSM and CloudWatch agents): nothing can be copied out to another
+    /// account's bucket this way.</summary>
+    Output<string> S3EndpointPolicy(Output<string> region)
+    {
+        var anyone = new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "*", Identifiers = { "*" } };
+        var awsBuckets = new[] { "al2023-repos-{0}-*", "amazonlinux-2-repos-{0}", "amazon-ssm-{0}", "amazon-ssm-packages-{0}", "aws-ssm-{0}",
+            "{0}-birdwatcher-prod", "aws-ssm-document-attachments-{0}", "patch-baseline-snapshot-{0}", "amazoncloudwatch-agent-{0}" };
+        var statement = new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+        {
+            Sid = "AwsSoftwareRepositories",
+            Actions = { "s3:GetObject" },
+            Principals = { anyone },
+        };
+        foreach (var bucket in awsBuckets)
+            statement.Resources.Add(region.Apply(name => $"arn:aws:s3:::{string.Format(System.Globalization.CultureInfo.InvariantCulture, bucket, name)}/*"));
+        return Policies.Document(this,
+            new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Sid = "BucketsOfThisAccount",
+                Actions = { "s3:*" },
+                Resources = { "*" },
+                Principals = { anyone },
+                Conditions =
+                {
+                    new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                    {
+                        Test = "StringEquals", Variable = "aws:ResourceAccount", Values = { Policies.Account(this) },
+                    },
+                },
+            },
+            statement);
     }
 
     static void FlowLogs(string name, Aws.Ec2.Vpc vpc, FlowLogArgs flowLogs, IReadOnlyDictionary<string, string> tags,

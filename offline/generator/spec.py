@@ -46,7 +46,7 @@ RESOURCES = {
                     "outputs": ["vpcId", "trafficType", "logDestination", "logDestinationType", "iamRoleArn"] + TAGS},
     "ec2:DefaultSecurityGroup": {"inputs": ["vpcId", "ingress", "egress", "revokeRulesOnDelete"] + TAGS,
                                  "outputs": ["arn", "vpcId", "ingress", "egress"] + TAGS},
-    "ec2:VpcEndpoint": {"inputs": ["vpcId", "serviceName", "vpcEndpointType", "routeTableIds"] + TAGS,
+    "ec2:VpcEndpoint": {"inputs": ["vpcId", "serviceName", "vpcEndpointType", "routeTableIds", "policy"] + TAGS,
                         "outputs": ["vpcId", "serviceName", "vpcEndpointType", "routeTableIds"] + TAGS},
     "cloudwatch:LogGroup": {"inputs": ["namePrefix", "retentionInDays", "kmsKeyId"] + TAGS,
                             "outputs": ["arn", "name", "retentionInDays"] + TAGS},

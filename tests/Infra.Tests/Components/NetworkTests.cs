@@ -53,6 +53,33 @@ public class NetworkTests
     }
 
     [Test]
+    public async Task The_s3_endpoint_reaches_only_this_accounts_buckets_and_the_aws_software_repositories()
+    {
+        var (graph, _) = await Build(new NetworkArgs());
+        var endpoint = graph.OfType("aws:ec2/vpcEndpoint:VpcEndpoint").Single().Inputs;
+        var statements = System.Text.Json.JsonDocument.Parse((string)endpoint["policy"]).RootElement.GetProperty("Statement").EnumerateArray()
+            .ToDictionary(statement => statement.GetProperty("Sid").GetString()!);
+        Assert.That(statements["BucketsOfThisAccount"].GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:ResourceAccount").GetString(),
+            Is.EqualTo(FakeAws.AccountId));
+        var repositories = statements["AwsSoftwareRepositories"];
+        Assert.That(repositories.GetProperty("Action").GetString(), Is.EqualTo("s3:GetObject"));
+        Assert.That(repositories.GetProperty("Resource").EnumerateArray().Select(r => r.GetString()),
+            Does.Contain("arn:aws:s3:::al2023-repos-us-east-1-*/*").And.Contain("arn:aws:s3:::amazon-ssm-us-east-1/*"));
+    }
+
+    [Test]
+    public async Task The_default_security_group_is_emptied_and_flow_logs_trust_only_this_account()
+    {
+        var (graph, _) = await Build(new NetworkArgs { FlowLogs = new FlowLogArgs() });
+        var locked = graph.OfType("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup").Single().Inputs;
+        Assert.That((((System.Collections.Immutable.ImmutableArray<object>)locked["ingress"]).Length, ((System.Collections.Immutable.ImmutableArray<object>)locked["egress"]).Length),
+            Is.EqualTo((0, 0)));
+        var trust = System.Text.Json.JsonDocument.Parse((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"]).RootElement.GetProperty("Statement")[0];
+        Assert.That(trust.GetProperty("Condition").GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetString(), Is.EqualTo(FakeAws.AccountId));
+        Assert.That(graph.OfType("aws:ec2/flowLog:FlowLog").Single().Inputs["trafficType"], Is.EqualTo("ALL"));
+    }
+
+    [Test]
     public async Task A_zone_count_takes_the_first_zones_in_name_order_and_cannot_exceed_the_region()
     {
         var (_, network) = await Build(new NetworkArgs { AvailabilityZoneCount = 3 });

@@ -48,6 +48,9 @@ public sealed class VpcEndpointArgs : global::Pulumi.ResourceArgs
         set => _routeTableIds = value;
     }
 
+    [Input("policy")]
+    public Input<string>? Policy { get; set; }
+
     [Input("tags")]
     private InputMap<string>? _tags;
     public InputMap<string> Tags
