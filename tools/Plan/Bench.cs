@@ -32,6 +32,7 @@ internal static class Bench
                 $"plan {stack,-6} resources {count,4}   cold {cold,6:0.000} s (target < 0.5 s)   warm median of {WarmRuns} {Median(warm),6:0.000} s (target < 0.05 s)"));
         }
 
+        await output.WriteLineAsync(await SimulationAsync(project));
         await output.WriteLineAsync(await LargeUploadAsync(project));
         var (tests, passed) = await TestSuiteAsync(project);
         await output.WriteLineAsync(string.Create(invariant, $"test suite {tests,6:0.0} s (target < 20 s){(passed ? "" : "  FAILED")}"));
@@ -59,6 +60,23 @@ internal static class Bench
     }
 
     /// <summary>The dev stack with 1,000 files to upload (issue: must stay fast).</summary>
+    /// <summary>24 hours of prod at 10-second steps, spike scenario, after one warm-up run.</summary>
+    static async Task<string> SimulationAsync(string project)
+    {
+        var tiers = Simulate.TierModel.From(await PlanRunner.RunAsync(project, "prod"));
+        var simulator = new Simulate.Simulator(new Simulate.SimulationOptions());
+        simulator.Run("prod", tiers, Simulate.Scenario.Spike, _ => null);
+        var runs = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            simulator.Run("prod", tiers, Simulate.Scenario.Spike, _ => null);
+            runs.Add(watch.Elapsed.TotalSeconds);
+        }
+
+        return string.Create(CultureInfo.InvariantCulture, $"simulate prod 24 h at 10 s steps ({24 * 360} steps, {tiers.Count} tiers) median of 3 {Median(runs),6:0.000} s (target < 1 s)");
+    }
+
     static async Task<string> LargeUploadAsync(string project)
     {
         var folder = Directory.CreateTempSubdirectory("bench-assets-").FullName;

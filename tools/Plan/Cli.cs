@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Infra.Plan;
 
-/// <summary>plan | cost | check | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// <summary>plan | cost | check | simulate | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
 /// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
 public static class Cli
 {
@@ -58,6 +58,19 @@ public static class Cli
         check.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => CheckAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
             result.GetValue(checkStack)!, result.GetValue(checkFormat)!, result.GetValue(outFile), output, error, interactive)));
 
+        var simStack = new Argument<string>("stack") { Description = "The stack to simulate." };
+        var scenario = new Option<string?>("--scenario") { Description = $"A built-in load: {string.Join(", ", Simulate.Scenario.Names)}." };
+        var trace = new Option<FileInfo?>("--trace") { Description = "A CSV of load: t (seconds), rps and/or jobs (per second)." };
+        var hours = new Option<double>("--hours") { Description = "How long to simulate.", DefaultValueFactory = _ => 24 };
+        var simFormat = new Option<string>("--format") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
+        simFormat.AcceptOnlyFromAmong("text", "json");
+        var chart = new Option<FileInfo?>("--chart") { Description = "Write an SVG chart per tier to this file." };
+        var simulate = new Command("simulate", "Replay load through the stack's own alarms, policies and schedules: does it scale in time?")
+            { simStack, scenario, trace, hours, simFormat, chart, outFile, project, verbose };
+        simulate.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => SimulateAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
+            result.GetValue(simStack)!, result.GetValue(scenario), result.GetValue(trace), result.GetValue(hours), result.GetValue(simFormat)!,
+            result.GetValue(chart), result.GetValue(outFile), output, error, interactive)));
+
         var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
         configTable.SetAction((_, _) => Guard(false, error, async () =>
         {
@@ -65,7 +78,7 @@ public static class Cli
             return Ok;
         }));
 
-        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, check, bench, cert, configTable };
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, check, simulate, bench, cert, configTable };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -193,6 +206,50 @@ public static class Cli
             await output.WriteLineAsync(diff is null
                 ? $"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)})."
                 : $"Wrote the {format} diff of {stack} to {outFile.FullName} ({diff.Summary}).");
+        }
+
+        return Ok;
+    }
+
+    static async Task<int> SimulateAsync(string project, string stack, string? scenarioName, FileInfo? trace, double hours, string format,
+        FileInfo? chart, FileInfo? outFile, TextWriter output, TextWriter error, bool interactive)
+    {
+        if (scenarioName is null == trace is null)
+        {
+            await error.WriteLineAsync($"Give --scenario ({string.Join(", ", Simulate.Scenario.Names)}) or --trace <file.csv>, one of them.");
+            return ConfigurationError;
+        }
+
+        Simulate.Scenario load;
+        try
+        {
+            load = trace is not null ? Simulate.Scenario.FromCsv(trace.FullName) : Simulate.Scenario.Named(scenarioName!);
+        }
+        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
+        {
+            await error.WriteLineAsync(exception.Message);
+            return ConfigurationError;
+        }
+
+        var json = new StringWriter();
+        var planned = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
+        if (planned != Ok)
+            return planned;
+        var plan = JsonPlan.Parse(json.ToString());
+        var result = new Simulate.Simulator(new Simulate.SimulationOptions { Hours = hours })
+            .Run(stack, Simulate.TierModel.From(plan), load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
+        var findings = Simulate.SimulationOutput.Findings(result, plan);
+        var writer = outFile is null ? output : new StringWriter();
+        if (format == "json")
+            await writer.WriteAsync(Simulate.SimulationOutput.Json(result, findings));
+        else
+            Simulate.SimulationOutput.Text(result, findings, Console(writer, interactive && outFile is null, width: 200));
+        if (outFile is not null)
+            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+        if (chart is not null)
+        {
+            Simulate.SimulationOutput.Chart(result, chart.FullName);
+            await error.WriteLineAsync($"Wrote the chart to {chart.FullName}.");
         }
 
         return Ok;

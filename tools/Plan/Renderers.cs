@@ -81,7 +81,7 @@ public static class JsonPlan
 }
 
 /// <summary>Plan-check findings as people read them: severity and rule, the message, the fix indented below.</summary>
-internal static class FindingList
+public static class FindingList
 {
     public static void Render(IEnumerable<Checks.Finding> findings, IAnsiConsole console)
     {

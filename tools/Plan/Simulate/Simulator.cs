@@ -1,0 +1,342 @@
+using Cronos;
+
+namespace Infra.Plan.Simulate;
+
+/// <summary>What the simulation assumes where the plan says nothing (README, Will it scale in time).</summary>
+public sealed record SimulationOptions
+{
+    public int StepSeconds { get; init; } = 10;
+    public double Hours { get; init; } = 24;
+
+    /// <summary>Requests per second one vCPU serves at 100 % CPU.</summary>
+    public double RequestsPerVcpu { get; init; } = 100;
+
+    /// <summary>From launch until the instance runs its application (EC2 start and the boot script).</summary>
+    public int BootSeconds { get; init; } = 90;
+
+    public int JobSeconds { get; init; } = 60;
+
+    /// <summary>How long after a period ends CloudWatch has its data point.</summary>
+    public int PublishDelaySeconds { get; init; } = 60;
+
+    /// <summary>The first day simulated, at local midnight in the schedules' time zone (a Monday).</summary>
+    public DateOnly StartDate { get; init; } = new(2026, 3, 2);
+}
+
+public sealed record SimulationEvent(double T, string Tier, string Kind, string Detail);
+
+/// <summary>One minute of a tier. Needed: the instances the load asks for (requests over one instance's capacity,
+/// or job arrivals times the job time), to compare with those serving.</summary>
+public sealed record TierSample(double T, double Load, double Needed, int Desired, int InService, int Serving, double? Cpu, double? Backlog, double? Latency,
+    IReadOnlyDictionary<string, string> Alarms);
+
+public sealed record TierSummary(string Tier, double? FirstOverloadAt, double? FirstScaleOutAt, double? FirstNewServingAt, double OverloadedSeconds,
+    double PeakLatency, double PeakCpu, double SecondsAtMax, double InstanceHours, double? Cost, int ScaleEvents, bool Flapping);
+
+public sealed record SimulationResult(string Stack, string Scenario, SimulationOptions Options, IReadOnlyList<TierSummary> Summaries,
+    IReadOnlyDictionary<string, IReadOnlyList<TierSample>> Timeline, IReadOnlyList<SimulationEvent> Events, IReadOnlyList<string> Unmodelled);
+
+/// <summary>A discrete-time replay of load through the stack's own alarms, policies and schedules: CloudWatch periods,
+/// publication delay and M-of-N evaluation; Auto Scaling step adjustments with warm-up, clamping, schedules, launch
+/// and drain times; an M/M/1-like latency per instance and a fluid job queue.</summary>
+public sealed class Simulator(SimulationOptions options)
+{
+    sealed class Instance(double launched, double inService, double serving, double warm)
+    {
+        public double Launched { get; } = launched;
+        public double InServiceAt { get; } = inService;
+        public double ServingAt { get; } = serving;
+        public double WarmAt { get; } = warm;
+        public double? Terminating { get; set; }
+        public double? GoneAt { get; set; }
+    }
+
+    sealed class Tier(TierModel model)
+    {
+        public TierModel Model { get; } = model;
+        public List<Instance> Instances { get; } = [];
+        public int Min = model.Min, Max = model.Max, Desired = model.Desired;
+        public double Backlog;
+        public Dictionary<string, List<(double T, double Value)>> Samples { get; } = [];
+        public Dictionary<string, string> AlarmStates { get; } = model.Alarms.ToDictionary(alarm => alarm.Name, _ => "INSUFFICIENT_DATA");
+        public Dictionary<string, int> TrackingStreak { get; } = [];
+        public List<TierSample> Timeline { get; } = [];
+        public List<(double T, int Desired)> Changes { get; } = [];
+        public double OverloadedSeconds, SecondsAtMax, InstanceSeconds, PeakLatency, PeakCpu;
+        public double? FirstOverloadAt, FirstScaleOutAt, FirstNewServingAt;
+        public int ScaleEvents;
+
+        public IEnumerable<Instance> Active(double t) => Instances.Where(i => i.Terminating is null);
+        public int Serving(double t) => Instances.Count(i => i.Terminating is null && i.ServingAt <= t);
+        public int InService(double t) => Instances.Count(i => i.Terminating is null && i.InServiceAt <= t);
+        public int Stable(double t) => Instances.Count(i => i.Terminating is null && i.WarmAt <= t);
+    }
+
+    public SimulationResult Run(string stack, IReadOnlyList<TierModel> models, Scenario scenario, Func<string, double?> hourlyPrice)
+    {
+        var tiers = models.Select(model => new Tier(model)).ToList();
+        var events = new List<SimulationEvent>();
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(models.SelectMany(model => model.Schedules).Select(schedule => schedule.TimeZone).FirstOrDefault() ?? "UTC");
+        var start = TimeZoneInfo.ConvertTimeToUtc(options.StartDate.ToDateTime(TimeOnly.MinValue), zone);
+        var end = options.Hours * 3600;
+        var unmodelled = new List<string>();
+
+        var scheduled = tiers.SelectMany(tier => tier.Model.Schedules.SelectMany(schedule =>
+                CronExpression.Parse(schedule.Recurrence).GetOccurrences(DateTime.SpecifyKind(start, DateTimeKind.Utc), start.AddSeconds(end), zone, fromInclusive: true)
+                    .Select(at => (T: (at - start).TotalSeconds, Tier: tier, Schedule: schedule))))
+            .OrderBy(item => item.T).ToList();
+        var nextSchedule = 0;
+
+        foreach (var tier in tiers)
+        {
+            for (var i = 0; i < tier.Desired; i++)
+                tier.Instances.Add(new Instance(-3600, -3600, -3600, -3600));
+            foreach (var alarm in tier.Model.Alarms.Where(alarm => Metric(alarm) is null))
+                unmodelled.Add($"{tier.Model.Name}: alarm {alarm.Name} watches {alarm.Namespace}/{alarm.Metric}, which the simulation does not model");
+        }
+
+        for (double t = 0; t < end; t += options.StepSeconds)
+        {
+            while (nextSchedule < scheduled.Count && scheduled[nextSchedule].T <= t)
+            {
+                var (_, tier, schedule) = scheduled[nextSchedule++];
+                tier.Min = schedule.Min ?? tier.Min;
+                tier.Max = schedule.Max ?? tier.Max;
+                tier.Desired = Math.Clamp(schedule.Desired ?? tier.Desired, tier.Min, tier.Max);
+                events.Add(new(t, tier.Model.Name, "schedule", $"{schedule.Name}: min {tier.Min}, desired {tier.Desired}, max {tier.Max}"));
+            }
+
+            foreach (var tier in tiers)
+            {
+                Serve(tier, t, scenario, events);
+                if (t % 60 == 0)
+                {
+                    Evaluate(tier, t, events);
+                    Track(tier, t, events);
+                }
+
+                Reconcile(tier, t, events);
+                if (t % 60 == 0)
+                    tier.Timeline.Add(Sample(tier, t, scenario));
+            }
+        }
+
+        var summaries = tiers.Select(tier => new TierSummary(tier.Model.Name, tier.FirstOverloadAt, tier.FirstScaleOutAt, tier.FirstNewServingAt,
+            tier.OverloadedSeconds, tier.PeakLatency, tier.PeakCpu, tier.SecondsAtMax, tier.InstanceSeconds / 3600,
+            hourlyPrice(tier.Model.InstanceType) is { } price ? price * tier.InstanceSeconds / 3600 : null, tier.ScaleEvents, Flapping(tier.Changes))).ToList();
+        return new SimulationResult(stack, scenario.Name, options, summaries,
+            tiers.ToDictionary(tier => tier.Model.Name, tier => (IReadOnlyList<TierSample>)tier.Timeline), events, unmodelled);
+    }
+
+    /// <summary>Serves the step's load with the instances serving now and records what CloudWatch would sample.</summary>
+    void Serve(Tier tier, double t, Scenario scenario, List<SimulationEvent> events)
+    {
+        var dt = options.StepSeconds;
+        var serving = tier.Serving(t);
+        tier.InstanceSeconds += tier.Instances.Count(i => i.Launched <= t && (i.GoneAt is null || i.GoneAt > t)) * dt;
+        double? cpu;
+        bool overloaded;
+        if (tier.Model.Web)
+        {
+            var load = scenario.RequestsPerSecond(t);
+            var capacity = serving * options.RequestsPerVcpu * tier.Model.Vcpus;
+            var utilisation = capacity > 0 ? load / capacity : double.PositiveInfinity;
+            overloaded = load > capacity;
+            cpu = serving > 0 ? Math.Min(100, 5 + 95 * utilisation) : null;
+            // Response time of a queue that grows as it fills: 50 ms at idle, 10 s (the timeout) at or over capacity.
+            var latency = serving > 0 ? Math.Min(10, 0.05 / Math.Max(0.005, 1 - utilisation)) : 10;
+            tier.PeakLatency = Math.Max(tier.PeakLatency, latency);
+            if (serving > 0 && load > 0)
+                Record(tier, "AWS/ApplicationELB/TargetResponseTime", t, latency);
+        }
+        else
+        {
+            tier.Backlog += scenario.JobsPerSecond(t) * dt;
+            var done = Math.Min(tier.Backlog, serving * (double)dt / options.JobSeconds);
+            tier.Backlog -= done;
+            cpu = serving > 0 ? 5 + 95 * done / (serving * (double)dt / options.JobSeconds) : null;
+            overloaded = tier.Backlog > serving * 2;
+            Record(tier, "AWS/SQS/ApproximateNumberOfMessagesVisible", t, tier.Backlog);
+        }
+
+        if (cpu is { } value && tier.Stable(t) > 0)
+            Record(tier, "AWS/EC2/CPUUtilization", t, value);
+        tier.PeakCpu = Math.Max(tier.PeakCpu, cpu ?? 0);
+        if (overloaded)
+        {
+            tier.OverloadedSeconds += dt;
+            tier.FirstOverloadAt ??= t;
+        }
+
+        if (tier.Desired == tier.Max)
+            tier.SecondsAtMax += dt;
+        foreach (var instance in tier.Instances.Where(i => i.Launched >= 0 && i.ServingAt > t - dt && i.ServingAt <= t && i.Terminating is null))
+        {
+            events.Add(new(t, tier.Model.Name, "inService", $"an instance launched at {Clock(instance.Launched)} serves"));
+            if (tier.FirstOverloadAt is not null)
+                tier.FirstNewServingAt ??= t;
+        }
+
+        tier.Instances.RemoveAll(i => i.GoneAt <= t);
+    }
+
+    static void Record(Tier tier, string metric, double t, double value)
+    {
+        if (!tier.Samples.TryGetValue(metric, out var samples))
+            tier.Samples[metric] = samples = [];
+        samples.Add((t, value));
+    }
+
+    /// <summary>The samples with from &lt;= t &lt; to; samples are in time order, so two binary searches find them.</summary>
+    static List<double> Window(List<(double T, double Value)> samples, double from, double to)
+    {
+        int First(double at)
+        {
+            var (low, high) = (0, samples.Count);
+            while (low < high)
+            {
+                var middle = (low + high) / 2;
+                if (samples[middle].T < at) low = middle + 1;
+                else high = middle;
+            }
+
+            return low;
+        }
+
+        var (start, end) = (First(from), First(to));
+        return samples.GetRange(start, end - start).ConvertAll(sample => sample.Value);
+    }
+
+    static string? Metric(AlarmModel alarm) => $"{alarm.Namespace}/{alarm.Metric}" switch
+    {
+        "AWS/EC2/CPUUtilization" or "AWS/ApplicationELB/TargetResponseTime" or "AWS/SQS/ApproximateNumberOfMessagesVisible" => $"{alarm.Namespace}/{alarm.Metric}",
+        _ => null,
+    };
+
+    /// <summary>Each minute: the last N periods whose data CloudWatch has, M of them breaching puts the alarm in ALARM;
+    /// an alarm with an Auto Scaling action invokes it every minute it stays in ALARM.</summary>
+    void Evaluate(Tier tier, double t, List<SimulationEvent> events)
+    {
+        foreach (var alarm in tier.Model.Alarms)
+        {
+            if (Metric(alarm) is not { } metric)
+                continue;
+            var samples = tier.Samples.GetValueOrDefault(metric) ?? [];
+            var last = (int)Math.Floor((t - options.PublishDelaySeconds) / alarm.Period) - 1;
+            var points = Enumerable.Range(0, alarm.EvaluationPeriods).Select(back => last - back).Where(index => index >= 0).Select(index =>
+            {
+                var window = Window(samples, index * alarm.Period, (index + 1) * alarm.Period);
+                return window.Count == 0 ? (double?)null : alarm.Statistic switch { "Maximum" => window.Max(), "Minimum" => window.Min(), "Sum" => window.Sum(), _ => window.Average() };
+            }).ToList();
+            var present = points.OfType<double>().ToList();
+            var breaching = present.Count(alarm.Breaches) + (alarm.TreatMissingData == "breaching" ? points.Count(point => point is null) : 0);
+            var state = tier.AlarmStates[alarm.Name];
+            var next = present.Count == 0 && alarm.TreatMissingData is "missing" ? "INSUFFICIENT_DATA"
+                : present.Count == 0 && alarm.TreatMissingData == "ignore" ? state
+                : breaching >= alarm.DatapointsToAlarm ? "ALARM" : "OK";
+            if (next != state)
+            {
+                tier.AlarmStates[alarm.Name] = next;
+                events.Add(new(t, tier.Model.Name, "alarm", $"{alarm.Name}: {state} → {next}"));
+            }
+
+            if (next == "ALARM" && alarm.Policy is { } policy)
+                Step(tier, t, alarm, policy, points.FirstOrDefault(point => point is not null) ?? alarm.Threshold, events);
+        }
+    }
+
+    /// <summary>Step scaling: the step whose bounds (relative to the threshold) hold the breach; new instances still
+    /// warming count toward the result, so repeated breaches of one step launch once.</summary>
+    static void Step(Tier tier, double t, AlarmModel alarm, PolicyModel policy, double value, List<SimulationEvent> events)
+    {
+        var delta = value - alarm.Threshold;
+        var step = policy.Steps.FirstOrDefault(s => (s.Lower ?? double.NegativeInfinity) <= delta && delta < (s.Upper ?? double.PositiveInfinity))
+            ?? policy.Steps.FirstOrDefault(s => s.Upper == 0 && delta <= 0);
+        if (step is null)
+            return;
+        var stable = tier.Stable(t);
+        var adjustment = policy.AdjustmentType switch
+        {
+            "PercentChangeInCapacity" => (int)(Math.Sign(step.Adjustment) * Math.Max(policy.MinAdjustmentMagnitude ?? 1, Math.Abs(Math.Round(stable * step.Adjustment / 100.0)))),
+            _ => step.Adjustment,
+        };
+        var target = policy.AdjustmentType == "ExactCapacity" ? adjustment
+            : adjustment > 0 ? Math.Max(tier.Desired, stable + adjustment) : tier.Desired + adjustment;
+        SetDesired(tier, t, Math.Clamp(target, tier.Min, tier.Max), $"{policy.Name} ({alarm.Name} at {value:0.##})", events);
+    }
+
+    /// <summary>Target tracking on visible messages per in-service instance: out after 3 minutes above the target, in
+    /// after 15 minutes below 90 % of it (the alarms AWS creates for the policy).</summary>
+    static void Track(Tier tier, double t, List<SimulationEvent> events)
+    {
+        foreach (var policy in tier.Model.TargetTracking)
+        {
+            var target = policy.TargetBacklogPerInstance!.Value;
+            var perInstance = tier.Backlog / Math.Max(1, tier.InService(t));
+            var streak = tier.TrackingStreak.GetValueOrDefault(policy.Name);
+            streak = perInstance > target ? Math.Max(1, streak + 1) : perInstance < 0.9 * target ? Math.Min(-1, streak - 1) : 0;
+            tier.TrackingStreak[policy.Name] = streak;
+            var wanted = Math.Clamp((int)Math.Ceiling(tier.Backlog / target), tier.Min, tier.Max);
+            if (streak >= 3 && wanted > tier.Desired || streak <= -15 && wanted < tier.Desired)
+                SetDesired(tier, t, wanted, $"{policy.Name} ({perInstance:0.#} per instance, target {target})", events);
+        }
+    }
+
+    static void SetDesired(Tier tier, double t, int desired, string reason, List<SimulationEvent> events)
+    {
+        if (desired == tier.Desired)
+            return;
+        if (desired > tier.Desired && tier.FirstOverloadAt is not null)
+            tier.FirstScaleOutAt ??= t;
+        events.Add(new(t, tier.Model.Name, "scale", $"desired {tier.Desired} → {desired}: {reason}"));
+        tier.Desired = desired;
+        tier.ScaleEvents++;
+        tier.Changes.Add((t, desired));
+    }
+
+    /// <summary>Launches or terminates until the active instances match the desired capacity. A launch serves after
+    /// its boot and, behind the balancer, healthy-threshold x interval of passing checks; it counts in the group's
+    /// metrics after the warm-up. A terminating instance stops serving at once and is gone after draining.</summary>
+    void Reconcile(Tier tier, double t, List<SimulationEvent> events)
+    {
+        var active = tier.Active(t).ToList();
+        for (var i = active.Count; i < tier.Desired; i++)
+        {
+            var inService = t + options.BootSeconds;
+            var serving = tier.Model.Web ? inService + tier.Model.HealthyThreshold * tier.Model.HealthCheckInterval : inService;
+            tier.Instances.Add(new Instance(t, inService, serving, inService + tier.Model.WarmupSeconds));
+            events.Add(new(t, tier.Model.Name, "launch", $"serves at {Clock(serving)}"));
+        }
+
+        var newestFirst = tier.Model.TerminationPolicies.FirstOrDefault() == "NewestInstance";
+        foreach (var instance in (newestFirst ? active.OrderByDescending(i => i.Launched) : active.OrderBy(i => i.Launched)).Take(Math.Max(0, active.Count - tier.Desired)))
+        {
+            instance.Terminating = t;
+            var drain = tier.Model.Web ? tier.Model.DeregistrationDelay : Math.Min(options.JobSeconds, tier.Model.DrainSeconds);
+            instance.GoneAt = t + drain;
+            events.Add(new(t, tier.Model.Name, "terminate", $"drains for {drain} s"));
+        }
+    }
+
+    TierSample Sample(Tier tier, double t, Scenario scenario)
+    {
+        double? Latest(string metric) => tier.Samples.GetValueOrDefault(metric) is { Count: > 0 } samples && samples[^1].T == t ? samples[^1].Value : null;
+        var needed = tier.Model.Web ? scenario.RequestsPerSecond(t) / (options.RequestsPerVcpu * tier.Model.Vcpus) : scenario.JobsPerSecond(t) * options.JobSeconds;
+        return new TierSample(t, tier.Model.Web ? scenario.RequestsPerSecond(t) : scenario.JobsPerSecond(t) * 60, needed, tier.Desired, tier.InService(t), tier.Serving(t),
+            Latest("AWS/EC2/CPUUtilization"), tier.Model.Web ? null : tier.Backlog, tier.Model.Web ? Latest("AWS/ApplicationELB/TargetResponseTime") : null,
+            new Dictionary<string, string>(tier.AlarmStates));
+    }
+
+    /// <summary>The direction of scaling turns twice within 30 minutes (out, in, out again, or the reverse): the two
+    /// alarms answer each other instead of the load.</summary>
+    static bool Flapping(IReadOnlyList<(double T, int Desired)> changes)
+    {
+        var turns = new List<double>();
+        for (var i = 2; i < changes.Count; i++)
+            if (Math.Sign(changes[i].Desired - changes[i - 1].Desired) == -Math.Sign(changes[i - 1].Desired - changes[i - 2].Desired))
+                turns.Add(changes[i - 1].T);
+        return turns.Zip(turns.Skip(1)).Any(pair => pair.Second - pair.First <= 1800);
+    }
+
+    public static string Clock(double t) => TimeSpan.FromSeconds(Math.Max(0, t)) is var span ? $"{(int)span.TotalHours:00}:{span.Minutes:00}:{span.Seconds:00}" : "";
+}
