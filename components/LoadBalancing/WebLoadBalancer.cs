@@ -44,7 +44,7 @@ public sealed class WebLoadBalancer : ComponentResource
         var tags = args.Tags;
         var child = new CustomResourceOptions { Parent = this };
 
-        (Aws.S3.Bucket Bucket, InputList<Resource> Ready)? logs = args.AccessLogs is { } accessLogs ? AccessLogs(name, accessLogs, args) : null;
+        (Aws.S3.Bucket Bucket, InputList<Resource> Ready)? logs = args.AccessLogs is { } accessLogs ? BalancerParts.AccessLogs(this, name, accessLogs, args) : null;
 
         var loadBalancer = new Aws.LB.LoadBalancer(name, new Aws.LB.LoadBalancerArgs
         {
@@ -92,12 +92,7 @@ public sealed class WebLoadBalancer : ComponentResource
                 Tags = Tagging.Named(tags, $"{name}-{target.Port}"),
             }, child));
 
-        var certificateArn = args.Certificate switch
-        {
-            { Arn: { } arn } => Output.Create(arn),
-            { Body: { } body, PrivateKey: { } key } => UploadCertificate(name, body, key, args.Certificate.Chain, tags, child).Arn,
-            _ => null,
-        };
+        var certificateArn = BalancerParts.CertificateArn(name, args, child);
 
         Output<string>? httpsListenerArn = null;
         foreach (var listener in args.Listeners)
@@ -142,20 +137,7 @@ public sealed class WebLoadBalancer : ComponentResource
             WebFirewall(name, waf, loadBalancer, tags);
 
         if (args.Dns is { } dns)
-            foreach (var recordType in args.Ipv6 ? new[] { "A", "AAAA" } : ["A"])
-                new Aws.Route53.Record($"{name}-{recordType.ToLowerInvariant()}", new Aws.Route53.RecordArgs
-                {
-                    ZoneId = dns.ZoneId,
-                    Name = dns.DomainName,
-                    Type = recordType,
-                    Aliases =
-                    {
-                        new Aws.Route53.Inputs.RecordAliasArgs
-                        {
-                            Name = loadBalancer.DnsName, ZoneId = loadBalancer.ZoneId, EvaluateTargetHealth = true,
-                        },
-                    },
-                }, child);
+            BalancerParts.Alias(name, dns, args.Ipv6, loadBalancer.DnsName, loadBalancer.ZoneId, child);
 
         Arn = loadBalancer.Arn;
         ArnSuffix = loadBalancer.ArnSuffix;
@@ -223,21 +205,6 @@ public sealed class WebLoadBalancer : ComponentResource
         }, child);
     }
 
-    static Aws.Iam.ServerCertificate UploadCertificate(string name, PemSource body, PemSource key, PemSource? chain,
-        IReadOnlyDictionary<string, string> tags, CustomResourceOptions options)
-    {
-        var certificateArgs = new Aws.Iam.ServerCertificateArgs
-        {
-            NamePrefix = $"{name}-",
-            CertificateBody = Output.CreateSecret(body.Pem),
-            PrivateKey = Output.CreateSecret(key.Pem),
-            Tags = Tagging.Named(tags, name),
-        };
-        if (chain is not null)
-            certificateArgs.CertificateChain = Output.CreateSecret(chain.Pem);
-        return new Aws.Iam.ServerCertificate(name, certificateArgs, options);
-    }
-
     static Output<ImmutableDictionary<string, string>> ByPort(Dictionary<int, Aws.LB.TargetGroup> groups,
         Func<Aws.LB.TargetGroup, Output<string>> select) =>
         Output.All(groups.Select(pair => select(pair.Value).Apply(value => KeyValuePair.Create(pair.Key.ToString(), value))))
@@ -252,38 +219,6 @@ public sealed class WebLoadBalancer : ComponentResource
         },
         _ => new() { Enabled = false, Type = "lb_cookie" },
     };
-
-    /// <summary>A private bucket that only the regional ELB log-delivery principal may write to.</summary>
-    (Aws.S3.Bucket Bucket, InputList<Resource> Ready) AccessLogs(string name, AccessLogArgs logs, WebLoadBalancerArgs args)
-    {
-        var store = new PrivateBucket($"{name}-logs", new PrivateBucketArgs
-        {
-            NamePrefix = $"{name}-logs-",
-            ExpireAfterDays = logs.RetentionDays,
-            // Versions keep an overwritten or deleted log until the lifecycle expires it.
-            Versioning = true,
-            ForceDestroy = !args.DeletionProtection,
-            Tags = args.Tags,
-        }, this);
-        var invoke = new InvokeOptions { Parent = this };
-        var region = Aws.GetRegion.Invoke(null, invoke).Apply(result => result.Region);
-        var account = Aws.GetCallerIdentity.Invoke(null, invoke).Apply(result => result.AccountId);
-        var principal = region.Apply(ElbLogDelivery.PrincipalFor);
-        var policy = store.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-        {
-            Sid = "AllowElbLogDelivery",
-            Actions = { "s3:PutObject" },
-            Resources = { Output.Format($"{store.Bucket.Arn}/{logs.Prefix}/AWSLogs/{account}/*") },
-            Principals =
-            {
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
-                {
-                    Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
-                },
-            },
-        });
-        return (store.Bucket, new InputList<Resource> { policy, store.Ownership });
-    }
 }
 
 /// <summary>Who writes ALB access logs: the region's ELB account in regions older than August 2022,

@@ -68,9 +68,31 @@ public sealed record AccessLogArgs
 
 public sealed record DnsArgs(string ZoneId, string DomainName);
 
+/// <summary>Which Elastic Load Balancing balancer: each has its own component.</summary>
+public enum LoadBalancerType
+{
+    /// <summary>HTTP and HTTPS, path and host aware (WebLoadBalancer).</summary>
+    Application,
+    /// <summary>TCP, TLS and UDP at layer 4, e.g. TLS passthrough to the instances (NetworkLoadBalancer).</summary>
+    Network,
+    /// <summary>The legacy Elastic Load Balancer of the seeds (ClassicLoadBalancer).</summary>
+    Classic,
+}
+
 public sealed record WebLoadBalancerArgs
 {
     public static readonly IReadOnlyList<string> Protocols = ["HTTP", "HTTPS"];
+
+    /// <summary>The listener and target protocols each type accepts.</summary>
+    public static IReadOnlyList<string> ProtocolsOf(LoadBalancerType type) => type switch
+    {
+        LoadBalancerType.Network => ["TCP", "TLS", "UDP", "TCP_UDP"],
+        LoadBalancerType.Classic => ["HTTP", "HTTPS", "TCP", "SSL"],
+        _ => Protocols,
+    };
+
+    /// <summary>Protocols whose listeners terminate TLS and need a certificate.</summary>
+    static readonly string[] Encrypted = ["HTTPS", "TLS", "SSL"];
     public static readonly IReadOnlyList<string> Algorithms = ["round_robin", "least_outstanding_requests"];
 
     /// <summary>Policies that allow TLS 1.2 or newer only.</summary>
@@ -86,6 +108,14 @@ public sealed record WebLoadBalancerArgs
     public Output<ImmutableArray<string>>? PublicSubnetIds { get; init; }
     public Output<ImmutableArray<string>>? PrivateSubnetIds { get; init; }
     public Output<string>? SecurityGroupId { get; init; }
+
+    public LoadBalancerType Type { get; init; } = LoadBalancerType.Application;
+
+    /// <summary>Network and classic: spread each zone's traffic over the instances of every zone.</summary>
+    public bool CrossZone { get; init; } = true;
+
+    /// <summary>Network: the instances see the client's address, not the balancer's.</summary>
+    public bool PreserveClientIp { get; init; } = true;
 
     public bool Internal { get; init; }
     public int IdleTimeoutSeconds { get; init; } = 60;
@@ -117,8 +147,8 @@ public sealed record WebLoadBalancerArgs
     public DnsArgs? Dns { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>A redirecting listener answers itself: it forwards to no target group.</summary>
-    public bool Forwards(ListenerArgs listener) => !(RedirectHttpToHttps && listener.Protocol == "HTTP");
+    /// <summary>A redirecting listener answers itself: it forwards to no target group. Only an ALB redirects.</summary>
+    public bool Forwards(ListenerArgs listener) => !(Type == LoadBalancerType.Application && RedirectHttpToHttps && listener.Protocol == "HTTP");
 
     /// <summary>The target groups: one per distinct target port and protocol that a listener forwards to, in listener order.</summary>
     internal IReadOnlyList<(int Port, string Protocol)> Targets =>
@@ -135,6 +165,8 @@ public sealed record WebLoadBalancerArgs
     {
         var checks = new Checks(scope);
         checks.InRange("idleTimeoutSeconds", IdleTimeoutSeconds, 1, 4000);
+        if (Type != LoadBalancerType.Application && Waf is not null)
+            checks.Add("waf", "(on)", $"AWS WAF protects application load balancers only; with a {Type.ToString().ToLowerInvariant()} balancer set waf.enabled to false");
         checks.InRange("deregistrationDelaySeconds", DeregistrationDelaySeconds, 0, 3600);
         checks.Require(SlowStartSeconds == 0 || SlowStartSeconds is >= 30 and <= 900, "slowStartSeconds", SlowStartSeconds,
             "must be 0 (off) or between 30 and 900");
@@ -178,20 +210,22 @@ public sealed record WebLoadBalancerArgs
             var at = $"listeners[{i}]";
             checks.InRange($"{at}.port", listener.Port, 1, 65535);
             checks.InRange($"{at}.targetPort", listener.TargetPort, 1, 65535);
-            checks.OneOf($"{at}.protocol", listener.Protocol, [.. Protocols]);
-            checks.OneOf($"{at}.targetProtocol", listener.TargetProtocol, [.. Protocols]);
+            checks.OneOf($"{at}.protocol", listener.Protocol, [.. ProtocolsOf(Type)]);
+            checks.OneOf($"{at}.targetProtocol", listener.TargetProtocol, [.. ProtocolsOf(Type)]);
         }
 
         foreach (var port in Listeners.GroupBy(listener => listener.Port).Where(group => group.Count() > 1).Select(group => group.Key))
             checks.Add("listeners", port, "two listeners cannot share a port");
-        var https = Listeners.Any(listener => listener.Protocol == "HTTPS");
+        var https = Listeners.Any(listener => Encrypted.Contains(listener.Protocol));
         if (https && Certificate is null)
             checks.Add("certificateArn", null,
-                "an HTTPS listener needs a certificate: set certificateArn, or upload one with the secrets infra:certificateBody and infra:certificatePrivateKey");
-        if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTPS" && listener.Port == 443))
+                $"an {string.Join("/", Listeners.Select(l => l.Protocol).Where(Encrypted.Contains).Distinct())} listener needs a certificate: set certificateArn, or upload one with the secrets infra:certificateBody and infra:certificatePrivateKey");
+        if (Type == LoadBalancerType.Application && RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTPS" && listener.Port == 443))
             checks.Add("redirectHttpToHttps", true, "needs an HTTPS listener on port 443 to redirect to");
-        if (RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTP"))
+        if (Type == LoadBalancerType.Application && RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTP"))
             checks.Add("redirectHttpToHttps", true, "needs an HTTP listener to answer with the redirect");
+        if (Type != LoadBalancerType.Application && RedirectHttpToHttps)
+            checks.Add("redirectHttpToHttps", true, "only an application load balancer redirects; set it to false");
         if (https)
             checks.OneOf("sslPolicy", SslPolicy, [.. SslPolicies]);
     }
@@ -200,7 +234,9 @@ public sealed record WebLoadBalancerArgs
     {
         var check = HealthCheck;
         if (check.Protocol is not null)
-            checks.OneOf("protocol", check.Protocol, [.. Protocols]);
+            checks.OneOf("protocol", check.Protocol, Type == LoadBalancerType.Application ? [.. Protocols] : ["TCP", "HTTP", "HTTPS", .. Type == LoadBalancerType.Classic ? new[] { "SSL" } : []]);
+        if (Type != LoadBalancerType.Application && check.Protocol is null && Listeners.Any(listener => listener.TargetProtocol is "UDP" or "TCP_UDP"))
+            checks.Add("protocol", null, "UDP targets cannot be checked over UDP: give TCP, HTTP or HTTPS");
         checks.Require(check.Port == "traffic-port" || int.TryParse(check.Port, out var port) && port is >= 1 and <= 65535,
             "port", check.Port, "must be traffic-port or a port between 1 and 65535");
         checks.Require(check.Path.StartsWith('/') && check.Path.Length <= 1024, "path", check.Path, "must start with / (at most 1024 characters)");
@@ -223,7 +259,9 @@ public sealed record WebLoadBalancerArgs
             checks.Require(Stickiness.CookieName is { Length: > 0 } cookie && Regex.IsMatch(cookie, "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
                 && !cookie.StartsWith("AWSALB", StringComparison.Ordinal) && !cookie.StartsWith("AWSELB", StringComparison.Ordinal),
                 "cookieName", Stickiness.CookieName, "appCookie needs the application's cookie name (e.g. JSESSIONID); AWSALB* and AWSELB* are reserved");
-        if (Listeners.Any(listener => listener.TargetProtocol is not ("HTTP" or "HTTPS")))
+        if (Type == LoadBalancerType.Network)
+            checks.Add("type", Stickiness.Type, "a network load balancer cannot use cookies; set stickiness.type to none");
+        else if (Listeners.Any(listener => listener.TargetProtocol is not ("HTTP" or "HTTPS")))
             checks.Add("type", Stickiness.Type, "stickiness needs HTTP or HTTPS targets");
     }
 

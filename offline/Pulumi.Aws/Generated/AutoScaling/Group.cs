@@ -70,6 +70,14 @@ public sealed class GroupArgs : global::Pulumi.ResourceArgs
     [Input("name")]
     public Input<string>? Name { get; set; }
 
+    [Input("loadBalancers")]
+    private InputList<string>? _loadBalancers;
+    public InputList<string> LoadBalancers
+    {
+        get => _loadBalancers ??= new InputList<string>();
+        set => _loadBalancers = value;
+    }
+
     [Input("minSize", required: true)]
     public Input<int> MinSize { get; set; } = null!;
 

@@ -101,6 +101,9 @@ public sealed class LoadBalancerArgs : global::Pulumi.ResourceArgs
     [Input("accessLogs")]
     public Input<Inputs.LoadBalancerAccessLogsArgs>? AccessLogs { get; set; }
 
+    [Input("enableCrossZoneLoadBalancing")]
+    public Input<bool>? EnableCrossZoneLoadBalancing { get; set; }
+
     [Input("tags")]
     private InputMap<string>? _tags;
     public InputMap<string> Tags

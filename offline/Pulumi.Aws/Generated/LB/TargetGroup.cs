@@ -79,6 +79,9 @@ public sealed class TargetGroupArgs : global::Pulumi.ResourceArgs
     [Input("stickiness")]
     public Input<Inputs.TargetGroupStickinessArgs>? Stickiness { get; set; }
 
+    [Input("preserveClientIp")]
+    public Input<string>? PreserveClientIp { get; set; }
+
     [Input("tags")]
     private InputMap<string>? _tags;
     public InputMap<string> Tags
