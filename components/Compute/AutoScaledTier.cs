@@ -37,7 +37,7 @@ public sealed class AutoScaledTier : ComponentResource
     {
         var subnetIds = args.SubnetIds ?? throw Wiring.Missing(nameof(args.SubnetIds));
         var securityGroupId = args.SecurityGroupId ?? throw Wiring.Missing(nameof(args.SecurityGroupId));
-        InputList<string> targetGroupArns = args.Kind == TierKind.Worker ? []
+        InputList<string> targetGroupArns = args.Kind == TierKind.Worker || args.LoadBalancerNames is not null ? []
             : args.TargetGroupArns ?? throw Wiring.Missing(nameof(args.TargetGroupArns));
         var child = new CustomResourceOptions { Parent = this };
         var role = args.Kind == TierKind.Web ? "web" : "worker";
@@ -110,7 +110,7 @@ public sealed class AutoScaledTier : ComponentResource
         var groupTags = new InputList<Aws.AutoScaling.Inputs.GroupTagArgs>();
         foreach (var (key, value) in Tagging.Named(tags, name).OrderBy(pair => pair.Key, StringComparer.Ordinal))
             groupTags.Add(new Aws.AutoScaling.Inputs.GroupTagArgs { Key = key, Value = value, PropagateAtLaunch = true });
-        var group = new Aws.AutoScaling.Group(name, new Aws.AutoScaling.GroupArgs
+        var groupArgs = new Aws.AutoScaling.GroupArgs
         {
             Name = lifecycle.GroupName,
             MinSize = args.MinSize,
@@ -141,7 +141,10 @@ public sealed class AutoScaledTier : ComponentResource
                 },
             },
             MaxInstanceLifetime = args.MaxInstanceLifetimeSeconds ?? 0,
-        }, new CustomResourceOptions
+        };
+        if (args.Kind == TierKind.Web && args.LoadBalancerNames is { } classicBalancers)
+            groupArgs.LoadBalancers = classicBalancers;
+        var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions
         {
             Parent = this,
             // Scaling policies and schedules move the desired capacity; an update must not reset it.
@@ -455,6 +458,8 @@ public sealed class AutoScaledTier : ComponentResource
     {
         if (rule.Metric.Dimensions is { } given)
             return [("", (InputMap<string>)given.ToDictionary(pair => pair.Key, pair => pair.Value))];
+        if (rule.Metric.Namespace == "AWS/ELB")
+            return [("", new InputMap<string> { { "LoadBalancerName", args.ClassicLoadBalancerName ?? throw Wiring.Missing(nameof(args.ClassicLoadBalancerName)) } })];
         if (rule.Metric.Namespace == "AWS/SQS")
             return [("", new InputMap<string> { { "QueueName", args.Queue?.Name ?? throw Wiring.Missing(nameof(args.Queue)) } })];
         if (rule.Metric.Namespace != "AWS/ApplicationELB")

@@ -70,8 +70,14 @@ public sealed record AutoScaledTierArgs
     public Output<ImmutableArray<string>>? SubnetIds { get; init; }
     public Output<string>? SecurityGroupId { get; init; }
 
-    /// <summary>Web: the target groups the instances join once healthy.</summary>
+    /// <summary>Web: the target groups the instances join once healthy (application and network balancers).</summary>
     public Output<ImmutableArray<string>>? TargetGroupArns { get; init; }
+
+    /// <summary>Web: the classic balancers the group attaches its instances to, by name.</summary>
+    public Output<ImmutableArray<string>>? LoadBalancerNames { get; init; }
+
+    /// <summary>Web behind a classic balancer: the LoadBalancerName dimension of AWS/ELB alarms.</summary>
+    public Output<string>? ClassicLoadBalancerName { get; init; }
 
     /// <summary>Web: the TargetGroup dimension of load-balancer alarms, one alarm per group that receives traffic,
     /// keyed by a short name (the target port).</summary>

@@ -8,7 +8,7 @@ namespace Infra.Components.LoadBalancing;
 /// <summary>An Application Load Balancer: listeners (HTTP, HTTPS with an uploaded or existing certificate,
 /// optional redirect), a target group per target port with health check, stickiness and draining,
 /// access logs to a private bucket, and an optional DNS alias.</summary>
-public sealed class WebLoadBalancer : ComponentResource
+public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
 {
     public const string Type = "infra:loadbalancing:WebLoadBalancer";
 
@@ -27,6 +27,8 @@ public sealed class WebLoadBalancer : ComponentResource
     /// <summary>The same suffixes as plain properties, known while the program runs, so a tier can create one alarm
     /// per target group.</summary>
     public IReadOnlyDictionary<string, Output<string>> TargetGroupArnSuffixByPort { get; }
+
+    public BalancerAttachment Attachment { get; }
 
     [Output] public Output<string?> HttpsListenerArn { get; }
     [Output] public Output<string?> AccessLogBucket { get; }
@@ -147,6 +149,12 @@ public sealed class WebLoadBalancer : ComponentResource
         TargetGroupArns = ByPort(targetGroups, group => group.Arn);
         TargetGroupArnSuffixes = ByPort(targetGroups, group => group.ArnSuffix);
         TargetGroupArnSuffixByPort = targetGroups.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ArnSuffix);
+        Attachment = new BalancerAttachment
+        {
+            TargetGroupArns = TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
+            TargetGroupArnSuffixes = TargetGroupArnSuffixByPort,
+            LoadBalancerArnSuffix = ArnSuffix,
+        };
         HttpsListenerArn = httpsListenerArn is null ? Output.Create((string?)null) : httpsListenerArn.Apply(arn => (string?)arn);
         AccessLogBucket = logs is null ? Output.Create((string?)null) : logs.Value.Bucket.Id.Apply(id => (string?)id);
         var scheme = args.Listeners.Any(listener => listener.Protocol == "HTTPS") ? "https" : "http";

@@ -5,8 +5,9 @@ using Pulumi;
 
 namespace Infra.Components.LoadBalancing;
 
-/// <summary>One listener: what the balancer listens on and where it forwards (the seeds' in/out/proto).</summary>
-public sealed record ListenerArgs(int Port, string Protocol, int TargetPort, string TargetProtocol);
+/// <summary>One listener: what the balancer listens on and where it forwards (the seeds' in/out/proto). Classic
+/// balancers can give a listener its own stickiness (none, lbCookie, appCookie); the others use the balancer's.</summary>
+public sealed record ListenerArgs(int Port, string Protocol, int TargetPort, string TargetProtocol, string? Stickiness = null);
 
 public sealed record HealthCheckArgs
 {
@@ -252,6 +253,15 @@ public sealed record WebLoadBalancerArgs
 
     void ValidateStickiness(Checks checks)
     {
+        foreach (var (listener, i) in Listeners.Select((listener, i) => (listener, i)).Where(pair => pair.listener.Stickiness is not null))
+        {
+            checks.OneOf($"listeners[{i}].stickiness", listener.Stickiness!, [.. StickinessArgs.Types]);
+            if (Type != LoadBalancerType.Classic)
+                checks.Add($"listeners[{i}].stickiness", listener.Stickiness, "per-listener stickiness is a classic balancer's; use stickiness.type");
+            else if (listener.Stickiness == "appCookie" && Stickiness.CookieName is null)
+                checks.Add("cookieName", null, "an appCookie listener needs the application's cookie name (e.g. JSESSIONID)");
+        }
+
         if (!checks.OneOf("type", Stickiness.Type, [.. StickinessArgs.Types]) || Stickiness.Type == "none")
             return;
         checks.InRange("durationSeconds", Stickiness.DurationSeconds, 1, 604800);

@@ -19,28 +19,42 @@ public static class LoadBalancerConfig
         var healthCheck = section.Object("healthCheck");
         var stickiness = section.Object("stickiness");
         var dns = section.Object("dns");
+        var type = section.String("type", "application") switch
+        {
+            "network" => LoadBalancerType.Network,
+            "classic" => LoadBalancerType.Classic,
+            _ => LoadBalancerType.Application,
+        };
         return new WebLoadBalancerArgs
         {
+            Type = type,
+            CrossZone = section.Bool("crossZone", true),
+            PreserveClientIp = section.Bool("preserveClientIp", true),
             Internal = section.Bool("internal", false),
             IdleTimeoutSeconds = section.Int("idleTimeoutSeconds", defaults.IdleTimeoutSeconds),
             Http2 = section.Bool("http2", true),
             DropInvalidHeaderFields = section.Bool("dropInvalidHeaderFields", true),
             DeletionProtection = section.Bool("deletionProtection", prod),
             AccessLogs = ReadAccessLogs(accessLogs, prod),
-            Waf = Section.Feature(section.Object("waf"), onByDefault: true, waf => new WafArgs
+            Waf = Section.Feature(section.Object("waf"), onByDefault: type == LoadBalancerType.Application, waf => new WafArgs
             {
                 RateLimitPer5Minutes = waf.Int("rateLimitPer5Minutes", new WafArgs().RateLimitPer5Minutes),
                 ManagedRuleGroups = waf.Strings("managedRuleGroups") ?? WafArgs.DefaultRuleGroups,
             }),
             Ipv6 = section.Bool("ipv6", false),
-            Listeners = ReadListeners(section) ?? (prod
-                ? [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")]
-                : [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")]),
-            RedirectHttpToHttps = section.Bool("redirectHttpToHttps", true),
+            Listeners = ReadListeners(section) ?? type switch
+            {
+                // The seeds: HTTP to 8080, and TLS passed through on 443 to the instances' 8443.
+                LoadBalancerType.Network => [new(80, "TCP", 8080, "TCP"), new(443, "TCP", 8443, "TCP")],
+                LoadBalancerType.Classic => [new(80, "HTTP", 8080, "HTTP"), new(443, "TCP", 8443, "TCP")],
+                _ when prod => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")],
+                _ => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")],
+            },
+            RedirectHttpToHttps = section.Bool("redirectHttpToHttps", type == LoadBalancerType.Application),
             Certificate = ReadCertificate(section.OptionalString("certificateArn"), secret),
             SslPolicy = section.String("sslPolicy", defaults.SslPolicy),
             HealthCheck = ReadHealthCheck(healthCheck),
-            Stickiness = ReadStickiness(stickiness, prod),
+            Stickiness = ReadStickiness(stickiness, prod, type),
             DeregistrationDelaySeconds = section.Int("deregistrationDelaySeconds", defaults.DeregistrationDelaySeconds),
             SlowStartSeconds = section.Int("slowStartSeconds", 0),
             Algorithm = section.String("algorithm", defaults.Algorithm),
@@ -51,7 +65,8 @@ public static class LoadBalancerConfig
 
     static IReadOnlyList<ListenerArgs>? ReadListeners(Section section) =>
         section.Objects("listeners")?.Select(item =>
-            new ListenerArgs(item.Int("port", 0), item.String("protocol", ""), item.Int("targetPort", 0), item.String("targetProtocol", "HTTP"))).ToList();
+            new ListenerArgs(item.Int("port", 0), item.String("protocol", ""), item.Int("targetPort", 0), item.String("targetProtocol", "HTTP"),
+                item.OptionalString("stickiness"))).ToList();
 
     static CertificateArgs? ReadCertificate(string? arn, Func<string, string?> secret)
     {
@@ -94,9 +109,11 @@ public static class LoadBalancerConfig
         };
     }
 
-    static StickinessArgs ReadStickiness(Section? section, bool prod)
+    static StickinessArgs ReadStickiness(Section? section, bool prod, LoadBalancerType type)
     {
-        var fallback = prod
+        // A network balancer forwards bytes and cannot read or set cookies.
+        var fallback = type == LoadBalancerType.Network ? new StickinessArgs()
+            : prod
             ? new StickinessArgs { Type = "appCookie", CookieName = "JSESSIONID", DurationSeconds = 86400 }
             : new StickinessArgs { Type = "lbCookie", DurationSeconds = 86400 };
         if (section is null)

@@ -59,7 +59,7 @@ public sealed record StackSettings(
             tags,
             NetworkConfig.Read(Read("network"), environment, tags, loadBalancer.InstancePorts),
             loadBalancer,
-            TierConfig.Read(Read("web"), TierKind.Web, environment, tags) with { Notifications = notifications },
+            TierConfig.Read(Read("web"), TierKind.Web, environment, tags, balancer: loadBalancer.Type) with { Notifications = notifications },
             TierConfig.Read(workerSection, TierKind.Worker, environment, tags, queue) with { Notifications = notifications },
             queue.Queue,
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),

@@ -1,3 +1,4 @@
+using Infra.Components.LoadBalancing;
 using Infra.Components.Compute;
 using Infra.Components.Shared;
 
@@ -8,8 +9,9 @@ namespace Infra.Configuration;
 public static class TierConfig
 {
     /// <param name="queue">Workers: the scaling read from infra:worker.queue.</param>
+    /// <param name="balancer">Web: the balancer in front, whose metrics the latency rule watches.</param>
     public static AutoScaledTierArgs Read(Section section, TierKind kind, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags,
-        QueueConfig.Settings? queue = null)
+        QueueConfig.Settings? queue = null, LoadBalancerType balancer = LoadBalancerType.Application)
     {
         var prod = environment == EnvironmentKind.Prod;
         var defaults = new AutoScaledTierArgs { Kind = kind };
@@ -43,24 +45,31 @@ public static class TierConfig
                 DbHost = section.OptionalString("dbHost"),
                 Environment = section.StringMap("environment") ?? new Dictionary<string, string>(),
             },
-            ScalingRules = kind == TierKind.Web ? WebRules(section.Object("alarms"), detailed) : queue?.Rules ?? [],
+            ScalingRules = kind == TierKind.Web ? WebRules(section.Object("alarms"), detailed, balancer) : queue?.Rules ?? [],
             BacklogTarget = queue?.BacklogTarget,
             Schedules = ReadSchedules(section),
             Tags = tags,
         };
     }
 
-    /// <summary>CPU high/low every minute with detailed monitoring (else every 5), and response time.</summary>
-    static IReadOnlyList<ScalingRule> WebRules(Section? section, bool detailed)
+    /// <summary>CPU high/low every minute with detailed monitoring (else every 5), and response time where the
+    /// balancer measures it: TargetResponseTime (application), Latency (classic); a network balancer passes bytes
+    /// and measures no response time, so its web tier scales on CPU alone.</summary>
+    static IReadOnlyList<ScalingRule> WebRules(Section? section, bool detailed, LoadBalancerType balancer)
     {
         var period = section?.Int("periodSeconds", detailed ? 60 : 300) ?? (detailed ? 60 : 300);
-        IReadOnlyList<ScalingRule> rules =
+        var latency = section?.Double("latencySeconds", 1.0) ?? 1.0;
+        return
         [
             ScalingRule.CpuHigh(section?.Double("cpuHighPercent", 70) ?? 70, period),
             ScalingRule.CpuLow(section?.Double("cpuLowPercent", 30) ?? 30, period),
-            ScalingRule.LatencyHigh(section?.Double("latencySeconds", 1.0) ?? 1.0),
+            .. balancer switch
+            {
+                LoadBalancerType.Network => [],
+                LoadBalancerType.Classic => new[] { ScalingRule.LatencyHigh(latency) with { Metric = new MetricArgs("AWS/ELB", "Latency") } },
+                _ => [ScalingRule.LatencyHigh(latency)],
+            },
         ];
-        return rules;
     }
 
     static IReadOnlyList<ScheduleArgs> ReadSchedules(Section section) =>

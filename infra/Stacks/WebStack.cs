@@ -3,7 +3,6 @@ using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
 using Infra.Components.Network;
 using Infra.Components.Queue;
-using System.Collections.Immutable;
 using Infra.Configuration;
 using Pulumi;
 
@@ -20,13 +19,20 @@ public static class WebStack
 
         var network = await Network.CreateAsync("network", settings.Network, options, $"{ns}:network");
 
-        var loadBalancer = new WebLoadBalancer("web-lb", settings.LoadBalancer with
+        var balancerArgs = settings.LoadBalancer with
         {
             VpcId = network.VpcId,
             PublicSubnetIds = network.PublicSubnetIds,
             PrivateSubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.LoadBalancerSecurityGroupId,
-        }, options, $"{ns}:loadBalancer");
+        };
+        IWebBalancer loadBalancer = balancerArgs.Type switch
+        {
+            LoadBalancerType.Network => new NetworkLoadBalancer("web-lb", balancerArgs, options, $"{ns}:loadBalancer"),
+            LoadBalancerType.Classic => new ClassicLoadBalancer("web-lb", balancerArgs, options, $"{ns}:loadBalancer"),
+            _ => new WebLoadBalancer("web-lb", balancerArgs, options, $"{ns}:loadBalancer"),
+        };
+        var attachment = loadBalancer.Attachment;
 
         // Built before the web tier because its host names go into the web servers' user data.
         var assets = new AssetDistribution("assets", settings.Assets, options, $"{ns}:assets");
@@ -41,9 +47,11 @@ public static class WebStack
             Queue = Access(QueueUse.Send),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.InstanceSecurityGroupId,
-            TargetGroupArns = loadBalancer.TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
-            TargetGroupArnSuffixes = loadBalancer.TargetGroupArnSuffixByPort,
-            LoadBalancerArnSuffix = loadBalancer.ArnSuffix,
+            TargetGroupArns = attachment.TargetGroupArns,
+            LoadBalancerNames = attachment.LoadBalancerNames,
+            TargetGroupArnSuffixes = attachment.TargetGroupArnSuffixes,
+            LoadBalancerArnSuffix = attachment.LoadBalancerArnSuffix,
+            ClassicLoadBalancerName = attachment.ClassicName,
             UserData = settings.Web.UserData with { AssetHost = assets.AssetHosts.Apply(hosts => string.Join(",", hosts)) },
         }, options, $"{ns}:web");
 

@@ -38,8 +38,12 @@ internal static class KeySettings
                 ("dead-letter", Get("redrivePolicy") is { } redrive ? $"after {JsonNode.Parse(redrive)?["maxReceiveCount"]} receives" : null)),
             "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule" =>
                 Join(("", Get("ipProtocol")), ("port", Get("fromPort")), ("", Get("cidrIpv4") ?? Get("cidrIpv6") ?? Get("referencedSecurityGroupId"))),
-            "aws:lb/loadBalancer:LoadBalancer" => Join(("internal", Get("internal")), ("idle", Get("idleTimeout")),
+            "aws:lb/loadBalancer:LoadBalancer" => Join(("", Get("loadBalancerType")), ("internal", Get("internal")), ("idle", Get("idleTimeout")),
                 ("deletionProtection", Get("enableDeletionProtection")), ("logs", Get("accessLogs", "bucket"))),
+            "aws:elb/loadBalancer:LoadBalancer" => Join(("health", Get("healthCheck", "target")), ("every", $"{Get("healthCheck", "interval")}s"),
+                ("draining", Get("connectionDraining") == "true" ? $"{Get("connectionDrainingTimeout")}s" : "off"), ("crossZone", Get("crossZoneLoadBalancing"))),
+            "aws:elb/loadBalancerCookieStickinessPolicy:LoadBalancerCookieStickinessPolicy" => Join(("port", Get("lbPort")), ("expires", $"{Get("cookieExpirationPeriod")}s")),
+            "aws:elb/appCookieStickinessPolicy:AppCookieStickinessPolicy" => Join(("port", Get("lbPort")), ("cookie", Get("cookieName"))),
             "aws:lb/listener:Listener" => Join(("", $"{Get("protocol")}:{Get("port")}"), ("", Get("defaultActions", "0", "type")),
                 ("ssl", Get("sslPolicy"))),
             "aws:lb/targetGroup:TargetGroup" => Join(("", $"{Get("protocol")}:{Get("port")}"),

@@ -29,6 +29,7 @@ public sealed class AlarmDimensions : IPlanRule
                     "TargetGroup" when !forwarded.Any(pair => Text(pair.TargetGroup.Outputs["arnSuffix"]) == value) =>
                         "a target group no listener forwards to, so it serves no requests",
                     "LoadBalancer" when graph.Referenced(value) is not { Type: Types.LoadBalancer } => "no load balancer of the stack",
+                    "LoadBalancerName" when graph.Referenced(value) is not { Type: Types.ClassicLoadBalancer } => "no classic load balancer of the stack",
                     "AutoScalingGroupName" when graph.Named(Types.Group, value) is null && graph.Referenced(value) is not { Type: Types.Group } =>
                         "no auto-scaling group of the stack",
                     "QueueName" when graph.Named(Types.Queue, value) is null && graph.Referenced(value) is not { Type: Types.Queue } => "no queue of the stack",

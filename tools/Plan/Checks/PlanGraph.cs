@@ -87,6 +87,7 @@ public sealed class PlanGraph
 public static class Types
 {
     public const string LoadBalancer = "aws:lb/loadBalancer:LoadBalancer";
+    public const string ClassicLoadBalancer = "aws:elb/loadBalancer:LoadBalancer";
     public const string Listener = "aws:lb/listener:Listener";
     public const string TargetGroup = "aws:lb/targetGroup:TargetGroup";
     public const string Group = "aws:autoscaling/group:Group";

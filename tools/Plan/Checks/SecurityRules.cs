@@ -228,7 +228,9 @@ public sealed class WebFirewall : IPlanRule
     public IEnumerable<Finding> Check(PlanGraph graph)
     {
         var protectedArns = graph.OfType("aws:wafv2/webAclAssociation:WebAclAssociation").Select(association => Text(association.Inputs["resourceArn"])).ToHashSet();
+        // WAF protects application load balancers only.
         return from balancer in graph.OfType(Types.LoadBalancer)
+            where Text(balancer.Inputs["loadBalancerType"]) is "application" or null
             where Text(balancer.Inputs["internal"]) != "true" && !protectedArns.Contains(Text(balancer.Outputs["arn"]))
             select SecurityChecks.Flag(this, balancer, "is internet-facing without a web ACL", "turn on infra:loadBalancer.waf");
     }

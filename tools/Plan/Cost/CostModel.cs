@@ -131,6 +131,20 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
                 c.Add("capacity units", "elb.alb.lcu", usage.LoadBalancerCapacityUnits * c.Hours, "LCU-hours", CostKind.Usage);
                 c.Add("data out to the internet", "dataTransfer.internetOut.first10TB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
                 break;
+            case Types.LoadBalancer when Text(inputs["loadBalancerType"]) == "network":
+                c.Add("NLB-hours", "elb.nlb.hour", c.Hours, "hours", CostKind.Fixed);
+                if (Text(inputs["internal"]) != "true")
+                    c.Add("public IPv4 address per zone", "vpc.publicIPv4.inUse", c.Hours * Items(inputs["subnets"]).Count(), "IP-hours", CostKind.Fixed);
+                c.Add("capacity units", "elb.nlb.nlcu", usage.LoadBalancerCapacityUnits * c.Hours, "NLCU-hours", CostKind.Usage);
+                c.Add("data out to the internet", "dataTransfer.internetOut.first10TB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
+                break;
+            case Types.ClassicLoadBalancer:
+                c.Add("CLB-hours", "elb.clb.hour", c.Hours, "hours", CostKind.Fixed);
+                if (Text(inputs["internal"]) != "true")
+                    c.Add("public IPv4 address per zone", "vpc.publicIPv4.inUse", c.Hours * Items(inputs["subnets"]).Count(), "IP-hours", CostKind.Fixed);
+                c.Add("data processed", "elb.clb.perGB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
+                c.Add("data out to the internet", "dataTransfer.internetOut.first10TB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
+                break;
             case Types.Alarm:
                 var highResolution = Number(inputs["period"]) is < 60;
                 c.Add(highResolution ? "high-resolution alarm" : "alarm", highResolution ? "cloudwatch.alarm.highResolution" : "cloudwatch.alarm.standard",

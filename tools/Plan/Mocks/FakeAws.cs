@@ -94,6 +94,14 @@ public sealed class FakeAws
                 state["dnsName"] = $"{scheme}{lbName}-{Convert.ToInt64(hex[..8], 16)}.{Region}.elb.amazonaws.com";
                 state["zoneId"] = "Z35SXDOTRQ7X7K";
                 break;
+            case "aws:elb/loadBalancer:LoadBalancer":
+                var classicName = $"{name}-{hex[..7]}";
+                id = classicName;
+                state["name"] = classicName;
+                state["arn"] = Arn("elasticloadbalancing", $"loadbalancer/{classicName}");
+                state["dnsName"] = $"{classicName}-{Convert.ToInt64(hex[..8], 16)}.{Region}.elb.amazonaws.com";
+                state["zoneId"] = "Z35SXDOTRQ7X7K";
+                break;
             case "aws:lb/targetGroup:TargetGroup":
                 var tgName = $"{name}-{hex[..7]}";
                 id = Arn("elasticloadbalancing", $"targetgroup/{tgName}/{hex[..16]}");

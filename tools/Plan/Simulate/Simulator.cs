@@ -147,7 +147,10 @@ public sealed class Simulator(SimulationOptions options)
             var latency = serving > 0 ? Math.Min(10, 0.05 / Math.Max(0.005, 1 - utilisation)) : 10;
             tier.PeakLatency = Math.Max(tier.PeakLatency, latency);
             if (serving > 0 && load > 0)
+            {
                 Record(tier, "AWS/ApplicationELB/TargetResponseTime", t, latency);
+                Record(tier, "AWS/ELB/Latency", t, latency);
+            }
         }
         else
         {
@@ -209,7 +212,7 @@ public sealed class Simulator(SimulationOptions options)
 
     static string? Metric(AlarmModel alarm) => $"{alarm.Namespace}/{alarm.Metric}" switch
     {
-        "AWS/EC2/CPUUtilization" or "AWS/ApplicationELB/TargetResponseTime" or "AWS/SQS/ApproximateNumberOfMessagesVisible" => $"{alarm.Namespace}/{alarm.Metric}",
+        "AWS/EC2/CPUUtilization" or "AWS/ApplicationELB/TargetResponseTime" or "AWS/ELB/Latency" or "AWS/SQS/ApproximateNumberOfMessagesVisible" => $"{alarm.Namespace}/{alarm.Metric}",
         _ => null,
     };
 

@@ -41,6 +41,8 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
         var template = graph.LaunchTemplateOf(group);
         var targetGroup = Items(group.Inputs["targetGroupArns"]).Select(arn => graph.Referenced(Text(arn))).OfType<PlannedResource>().FirstOrDefault();
         var hook = graph.OfType("aws:autoscaling/lifecycleHook:LifecycleHook").FirstOrDefault(Mine);
+        var classic = Items(group.Inputs["loadBalancers"]).Select(value => graph.Referenced(Text(value))).OfType<PlannedResource>().FirstOrDefault();
+        var health = targetGroup?.Inputs["healthCheck"] ?? classic?.Inputs["healthCheck"];
 
         var policies = graph.OfType("aws:autoscaling/policy:Policy").Where(Mine).ToDictionary(policy => Text(policy.Outputs["arn"]) ?? policy.Name, policy => new PolicyModel(
             policy.Name, Text(policy.Inputs["adjustmentType"]) ?? "ChangeInCapacity", Number(policy.Inputs["minAdjustmentMagnitude"]),
@@ -59,11 +61,11 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             Text(schedule.Inputs["recurrence"]) ?? "", Text(schedule.Inputs["timeZone"]) ?? "UTC", Number(schedule.Inputs["minSize"]),
             Number(schedule.Inputs["maxSize"]), Number(schedule.Inputs["desiredCapacity"]))).ToList();
 
-        return new TierModel(group.Name, targetGroup is not null, Text(template?.Inputs["instanceType"]) ?? "t3.micro",
+        return new TierModel(group.Name, targetGroup is not null || classic is not null, Text(template?.Inputs["instanceType"]) ?? "t3.micro",
             Text(template?.Inputs["monitoring"]?["enabled"]) == "true", Number(group.Inputs["minSize"]) ?? 0, Number(group.Inputs["maxSize"]) ?? 1,
             Number(group.Inputs["desiredCapacity"]) ?? 1, Number(group.Inputs["defaultInstanceWarmup"]) ?? 300,
-            Number(targetGroup?.Inputs["healthCheck"]?["healthyThreshold"]) ?? 5, Number(targetGroup?.Inputs["healthCheck"]?["interval"]) ?? 30,
-            Number(targetGroup?.Inputs["deregistrationDelay"]) ?? 300, Number(hook?.Inputs["heartbeatTimeout"]) ?? 0,
+            Number(health?["healthyThreshold"]) ?? 5, Number(health?["interval"]) ?? 30,
+            Number(targetGroup?.Inputs["deregistrationDelay"]) ?? Number(classic?.Inputs["connectionDrainingTimeout"]) ?? 300, Number(hook?.Inputs["heartbeatTimeout"]) ?? 0,
             [.. Items(group.Inputs["terminationPolicies"]).Select(Text).OfType<string>()],
             alarms, [.. policies.Values.Where(policy => policy.TargetBacklogPerInstance is not null)], schedules);
     }
