@@ -82,7 +82,7 @@ public static class ConfigSchema
     }
 
     /// <summary>The schema of the value at a config path (null for a key the schema does not know).</summary>
-    public static JsonObject? SchemaAt(IReadOnlyList<string> path)
+    static JsonObject? SchemaAt(IReadOnlyList<string> path)
     {
         JsonObject? node = new JsonObject { ["properties"] = ConfigProperties.DeepClone() };
         foreach (var segment in path)
@@ -127,7 +127,7 @@ public static class ConfigSchema
     };
 
     /// <summary>What a schema accepts, in words: "a whole number from 8 to 16384", "a list of strings".</summary>
-    public static string Describe(JsonObject? schema)
+    static string Describe(JsonObject? schema)
     {
         schema = Deref(schema);
         if (schema is null)

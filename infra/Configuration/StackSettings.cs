@@ -27,10 +27,6 @@ public sealed record StackSettings(
 {
     public const string Namespace = "infra";
 
-    /// <summary>Every key under infra: the schema declares.</summary>
-    public static IEnumerable<string> Keys => ConfigSchema.ConfigProperties.Select(pair => pair.Key)
-        .Where(key => key.StartsWith($"{Namespace}:", StringComparison.Ordinal)).Select(key => key[(Namespace.Length + 1)..]);
-
     public static StackSettings Load() => Load(ConfigSource.FromEngine());
 
     /// <param name="keysRead">Collects every key the reader consults (the schema tests compare it with the schema).</param>
