@@ -160,6 +160,17 @@ public sealed record WebLoadBalancerArgs
     public IReadOnlyList<int> InstancePorts =>
         [.. Targets.Select(target => target.Port).Concat(int.TryParse(HealthCheck.Port, out var port) ? [port] : []).Distinct()];
 
+    /// <summary>The ports and IP protocols the listeners take from clients (UDP listeners need UDP rules).</summary>
+    public IReadOnlyList<(int Port, string Protocol)> ListenerPorts =>
+    [
+        .. Listeners.SelectMany(listener => listener.Protocol switch
+        {
+            "UDP" => new[] { (listener.Port, "udp") },
+            "TCP_UDP" => [(listener.Port, "tcp"), (listener.Port, "udp")],
+            _ => [(listener.Port, "tcp")],
+        }).Distinct(),
+    ];
+
     internal bool UploadsCertificate => Certificate is { Body: not null } or { PrivateKey: not null };
 
     public IReadOnlyList<Problem> Validate(string scope = "loadBalancer", DateTimeOffset? now = null)

@@ -46,6 +46,9 @@ public sealed record NetworkArgs
     public FlowLogArgs? FlowLogs { get; init; }
     public bool S3GatewayEndpoint { get; init; } = true;
     public IReadOnlyList<int> AppPorts { get; init; } = [8080, 8443];
+
+    /// <summary>What the load balancer's group accepts from the internet: its listeners' ports and protocols.</summary>
+    public IReadOnlyList<(int Port, string Protocol)> ListenerPorts { get; init; } = [(80, "tcp"), (443, "tcp")];
     public IReadOnlyList<string> AdminCidrs { get; init; } = [];
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 

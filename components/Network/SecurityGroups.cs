@@ -28,15 +28,15 @@ internal sealed class SecurityGroups
             Tags = Tagging.Named(args.Tags, $"{name}-default"),
         }, child);
 
-        LoadBalancer = Group("load-balancer", "Load balancer: HTTP and HTTPS from the internet, out to the instances");
+        LoadBalancer = Group("load-balancer", "Load balancer: its listener ports from the internet, out to the instances");
         Instances = Group("instances", "Web instances: app ports from the load balancer only");
         Workers = Group("workers", "Worker instances: no inbound traffic");
 
         var internet = args.Ipv6 ? new[] { "0.0.0.0/0", "::/0" } : ["0.0.0.0/0"];
-        foreach (var port in new[] { 80, 443 })
+        foreach (var (port, protocol) in args.ListenerPorts)
             foreach (var source in internet)
-                Ingress($"lb-{port}-{(source.Contains(':') ? "ipv6" : "ipv4")}", LoadBalancer, port, cidr: source,
-                    description: $"HTTP{(port == 443 ? "S" : "")} from the internet");
+                Ingress($"lb-{port}{(protocol == "tcp" ? "" : $"-{protocol}")}-{(source.Contains(':') ? "ipv6" : "ipv4")}", LoadBalancer, port, cidr: source,
+                    description: $"Listener {port}/{protocol} from the internet", protocol: protocol);
 
         foreach (var port in args.AppPorts)
         {
@@ -53,11 +53,11 @@ internal sealed class SecurityGroups
                     cidr: destination, description: "Out to anywhere (through NAT from private subnets)");
 
         void Ingress(string ruleName, Aws.Ec2.SecurityGroup group, int port, string? cidr = null, Input<string>? source = null,
-            string? description = null) =>
+            string? description = null, string protocol = "tcp") =>
             new Aws.Vpc.SecurityGroupIngressRule($"{name}-{ruleName}", new Aws.Vpc.SecurityGroupIngressRuleArgs
             {
                 SecurityGroupId = group.Id,
-                IpProtocol = "tcp",
+                IpProtocol = protocol,
                 FromPort = port,
                 ToPort = port,
                 CidrIpv4 = Ipv4(cidr)!,

@@ -6,8 +6,9 @@ namespace Infra.Configuration;
 public static class NetworkConfig
 {
     /// <param name="instancePorts">What the load balancer sends to the instances: the default of appPorts.</param>
+    /// <param name="listenerPorts">What the load balancer listens on: what its security group opens to the internet.</param>
     public static NetworkArgs Read(Section section, EnvironmentKind environment, IReadOnlyDictionary<string, string> tags,
-        IReadOnlyList<int> instancePorts)
+        IReadOnlyList<int> instancePorts, IReadOnlyList<(int Port, string Protocol)> listenerPorts)
     {
         var prod = environment == EnvironmentKind.Prod;
         var defaults = new NetworkArgs();
@@ -25,6 +26,7 @@ public static class NetworkConfig
             Ipv6 = section.Bool("ipv6", false),
             S3GatewayEndpoint = section.Bool("s3GatewayEndpoint", true),
             AppPorts = section.Ints("appPorts") ?? instancePorts,
+            ListenerPorts = listenerPorts,
             AdminCidrs = section.Strings("adminCidrs") ?? [],
             FlowLogs = ReadFlowLogs(flowLogs),
             Tags = tags,

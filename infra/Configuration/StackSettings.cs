@@ -53,7 +53,7 @@ public sealed record StackSettings(
             environment,
             region ?? "",
             tags,
-            NetworkConfig.Read(Read("network"), environment, tags, loadBalancer.InstancePorts),
+            NetworkConfig.Read(Read("network"), environment, tags, loadBalancer.InstancePorts, loadBalancer.ListenerPorts),
             loadBalancer,
             TierConfig.Read(Read("web"), TierKind.Web, environment, tags, balancer: loadBalancer.Type) with { Notifications = notifications },
             TierConfig.Read(workerSection, TierKind.Worker, environment, tags, queue) with { Notifications = notifications },
