@@ -44,8 +44,7 @@ public sealed class AssetDistribution : ComponentResource
             Tags = tags,
         }, this);
         var bucket = store.Bucket;
-        if (args.AccessLogs)
-            AccessLogs(name, store, args);
+        var logs = args.AccessLogs ? AccessLogs(name, store, args) : default;
 
         var accessControl = new Aws.CloudFront.OriginAccessControl($"{name}-oac", new Aws.CloudFront.OriginAccessControlArgs
         {
@@ -153,6 +152,9 @@ public sealed class AssetDistribution : ComponentResource
                         },
                     }, child);
 
+        if (logs.Bucket is not null)
+            CloudFrontLogs(name, distribution, logs.Bucket, logs.Policy!, tags);
+
         foreach (var file in files)
             new Aws.S3.BucketObjectv2($"{name}/{file.Key}", new Aws.S3.BucketObjectv2Args
             {
@@ -181,8 +183,7 @@ public sealed class AssetDistribution : ComponentResource
     {
         if (hostsArgs.CertificateArn is { } arn)
             return Output.Create(arn);
-        var useast1 = new Aws.Provider($"{name}-us-east-1", new Aws.ProviderArgs { Region = "us-east-1" }, new CustomResourceOptions { Parent = this });
-        var inUsEast1 = new CustomResourceOptions { Parent = this, Provider = useast1 };
+        var inUsEast1 = InUsEast1(name);
         var certificate = new Aws.Acm.Certificate($"{name}-certificate", new Aws.Acm.CertificateArgs
         {
             DomainName = hosts[0],
@@ -210,9 +211,19 @@ public sealed class AssetDistribution : ComponentResource
         }, inUsEast1).CertificateArn;
     }
 
-    /// <summary>The bucket's request log, in a bucket that itself logs nowhere; only S3's log delivery, for this
-    /// bucket and account, may write to it.</summary>
-    void AccessLogs(string name, PrivateBucket store, AssetDistributionArgs args)
+    Aws.Provider? _usEast1;
+
+    /// <summary>CloudFront's certificates and log delivery live in us-east-1: one explicit provider for both.</summary>
+    CustomResourceOptions InUsEast1(string name)
+    {
+        _usEast1 ??= new Aws.Provider($"{name}-us-east-1", new Aws.ProviderArgs { Region = "us-east-1" }, new CustomResourceOptions { Parent = this });
+        return new CustomResourceOptions { Parent = this, Provider = _usEast1 };
+    }
+
+    /// <summary>The request logs of the bucket (S3 server access logs, under s3/) and of the distribution (CloudFront
+    /// standard logs v2 through CloudWatch log delivery, under AWSLogs/), in a bucket that itself logs nowhere; only
+    /// those two log services, for this account, may write to it.</summary>
+    (PrivateBucket? Bucket, Aws.S3.BucketPolicy? Policy) AccessLogs(string name, PrivateBucket store, AssetDistributionArgs args)
     {
         var logs = new PrivateBucket($"{name}-access-logs", new PrivateBucketArgs
         {
@@ -222,23 +233,73 @@ public sealed class AssetDistribution : ComponentResource
             ForceDestroy = !args.Protect,
             Tags = args.Tags,
         }, this);
-        var policy = logs.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-        {
-            Sid = "AllowS3ServerAccessLogs",
-            Actions = { "s3:PutObject" },
-            Resources = { Output.Format($"{logs.Bucket.Arn}/s3/*") },
-            Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "logging.s3.amazonaws.com" } } },
-            Conditions =
+        var account = Policies.Account(this);
+        var sameAccount = new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } };
+        var policy = logs.Allow(
+            new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
             {
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "ArnLike", Variable = "aws:SourceArn", Values = { store.Bucket.Arn } },
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { Policies.Account(this) } },
+                Sid = "AllowS3ServerAccessLogs",
+                Actions = { "s3:PutObject" },
+                Resources = { Output.Format($"{logs.Bucket.Arn}/s3/*") },
+                Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "logging.s3.amazonaws.com" } } },
+                Conditions =
+                {
+                    new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "ArnLike", Variable = "aws:SourceArn", Values = { store.Bucket.Arn } },
+                    sameAccount,
+                },
             },
-        });
+            new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Sid = "AllowCloudFrontLogDelivery",
+                Actions = { "s3:PutObject" },
+                Resources = { Output.Format($"{logs.Bucket.Arn}/AWSLogs/{account}/*") },
+                Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "delivery.logs.amazonaws.com" } } },
+                Conditions =
+                {
+                    sameAccount,
+                    new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                    {
+                        Test = "ArnLike", Variable = "aws:SourceArn", Values = { Output.Format($"arn:aws:logs:us-east-1:{account}:delivery-source:*") },
+                    },
+                },
+            });
         new Aws.S3.BucketLogging($"{name}-access-logs", new Aws.S3.BucketLoggingArgs
         {
             Bucket = store.Bucket.Id,
             TargetBucket = logs.Bucket.Id,
             TargetPrefix = "s3/",
         }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
+        return (logs, policy);
+    }
+
+    /// <summary>CloudFront standard logs (v2): a delivery source for the distribution, the log bucket as destination,
+    /// and the delivery between them, all in us-east-1 where CloudFront's logs originate.</summary>
+    void CloudFrontLogs(string name, Aws.CloudFront.Distribution distribution, PrivateBucket logs, Aws.S3.BucketPolicy policy,
+        IReadOnlyDictionary<string, string> tags)
+    {
+        var inUsEast1 = InUsEast1(name);
+        var source = new Aws.CloudWatch.LogDeliverySource($"{name}-cloudfront", new Aws.CloudWatch.LogDeliverySourceArgs
+        {
+            Name = Output.Format($"{name}-cloudfront-{distribution.Id}"),
+            LogType = "ACCESS_LOGS",
+            ResourceArn = distribution.Arn,
+            Tags = Tagging.Named(tags, $"{name}-cloudfront"),
+        }, inUsEast1);
+        var destination = new Aws.CloudWatch.LogDeliveryDestination($"{name}-cloudfront", new Aws.CloudWatch.LogDeliveryDestinationArgs
+        {
+            Name = Output.Format($"{name}-cloudfront-{distribution.Id}"),
+            OutputFormat = "json",
+            DeliveryDestinationConfiguration = new Aws.CloudWatch.Inputs.LogDeliveryDestinationDeliveryDestinationConfigurationArgs
+            {
+                DestinationResourceArn = logs.Bucket.Arn,
+            },
+            Tags = Tagging.Named(tags, $"{name}-cloudfront"),
+        }, inUsEast1);
+        new Aws.CloudWatch.LogDelivery($"{name}-cloudfront", new Aws.CloudWatch.LogDeliveryArgs
+        {
+            DeliverySourceName = source.Name,
+            DeliveryDestinationArn = destination.Arn,
+            Tags = Tagging.Named(tags, $"{name}-cloudfront"),
+        }, CustomResourceOptions.Merge(inUsEast1, new CustomResourceOptions { DependsOn = { policy } }));
     }
 }

@@ -125,12 +125,12 @@ internal sealed class PrivateBucket
     public Aws.S3.BucketPublicAccessBlock PublicAccessBlock { get; }
     public Aws.S3.BucketOwnershipControls Ownership { get; }
 
-    /// <summary>The bucket's policy: the one grant its user needs, and a denial of every request without TLS.
+    /// <summary>The bucket's policy: the grants its users need, and a denial of every request without TLS.
     /// Applied after the public-access block so that S3 judges it with the block in place.</summary>
-    public Aws.S3.BucketPolicy Allow(Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs grant) =>
+    public Aws.S3.BucketPolicy Allow(params Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs[] grants) =>
         new(_name, new Aws.S3.BucketPolicyArgs
         {
             Bucket = Bucket.Id,
-            Policy = Policies.Document(_parent, grant, Policies.DenyInsecureTransport("s3", Bucket.Arn, Output.Format($"{Bucket.Arn}/*"))),
+            Policy = Policies.Document(_parent, [.. grants, Policies.DenyInsecureTransport("s3", Bucket.Arn, Output.Format($"{Bucket.Arn}/*"))]),
         }, new CustomResourceOptions { Parent = _parent, DependsOn = { PublicAccessBlock } });
 }

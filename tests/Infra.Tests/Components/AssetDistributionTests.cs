@@ -222,4 +222,29 @@ public class AssetDistributionTests
         Assert.That(grant.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString(), Is.EqualTo(await buckets["assets-bucket"].Arn.ValueAsync()));
         Assert.That(graph.OfType("aws:s3/bucketLogging:BucketLogging").Count(), Is.EqualTo(1), "the log bucket itself logs nowhere");
     }
+
+    [Test]
+    public async Task CloudFront_standard_logs_v2_go_from_us_east_1_to_the_log_bucket_which_admits_only_this_accounts_delivery()
+    {
+        var (graph, cdn) = await Build(new AssetDistributionArgs(), accessLogs: true);
+        var logs = await graph.All<Aws.S3.Bucket>().Single(bucket => bucket.GetResourceName() == "assets-access-logs").Arn.ValueAsync();
+        var source = graph.OfType("aws:cloudwatch/logDeliverySource:LogDeliverySource").Single();
+        Assert.That((source.Inputs["logType"], source.Inputs["resourceArn"]), Is.EqualTo(((object)"ACCESS_LOGS", (object)await cdn.DistributionArn.ValueAsync())));
+        var destination = graph.OfType("aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination").Single();
+        Assert.That(((ImmutableDictionary<string, object>)destination.Inputs["deliveryDestinationConfiguration"])["destinationResourceArn"], Is.EqualTo(logs));
+        var delivery = graph.OfType("aws:cloudwatch/logDelivery:LogDelivery").Single();
+        Assert.That(delivery.Inputs["deliverySourceName"], Is.EqualTo(source.Inputs["name"]));
+        Assert.That(delivery.Inputs["deliveryDestinationArn"], Is.EqualTo(await graph.All<Aws.CloudWatch.LogDeliveryDestination>().Single().Arn.ValueAsync()));
+        var provider = graph.OfType("pulumi:providers:aws").Single();
+        Assert.That(provider.Inputs["region"], Is.EqualTo("us-east-1"));
+        foreach (var resource in new[] { source, destination, delivery })
+            Assert.That(resource.Provider, Does.Contain("pulumi:providers:aws::assets-us-east-1"), resource.Name);
+        var assetBucket = await cdn.BucketName.ValueAsync();
+        var policy = graph.OfType("aws:s3/bucketPolicy:BucketPolicy").Single(p => (string)p.Inputs["bucket"] != assetBucket);
+        var grant = JsonDocument.Parse((string)policy.Inputs["policy"]).RootElement.GetProperty("Statement").EnumerateArray()
+            .Single(statement => statement.GetProperty("Sid").GetString() == "AllowCloudFrontLogDelivery");
+        Assert.That(grant.GetProperty("Principal").GetProperty("Service").GetString(), Is.EqualTo("delivery.logs.amazonaws.com"));
+        Assert.That(grant.GetProperty("Condition").GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString(),
+            Is.EqualTo($"arn:aws:logs:us-east-1:{Infra.Plan.Mocks.FakeAws.AccountId}:delivery-source:*"));
+    }
 }

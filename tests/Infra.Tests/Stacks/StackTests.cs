@@ -136,7 +136,7 @@ public class StackTests
     {
         var (dev, prod) = (await Dev(), await Prod());
         TestContext.Out.WriteLine($"dev: {dev.Registrations.Count} resources; prod: {prod.Registrations.Count} resources");
-        Assert.That(dev.Registrations.Count, Is.EqualTo(105));
-        Assert.That(prod.Registrations.Count, Is.EqualTo(140));
+        Assert.That(dev.Registrations.Count, Is.EqualTo(109));
+        Assert.That(prod.Registrations.Count, Is.EqualTo(143));
     }
 }

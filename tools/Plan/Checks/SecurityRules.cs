@@ -162,8 +162,9 @@ public sealed class Logging : IPlanRule
             yield return SecurityChecks.Flag(this, vpc, "has no flow logs", "turn on infra:network.flowLogs", Severity.Error);
         foreach (var balancer in graph.OfType(Types.LoadBalancer).Where(lb => Text(lb.Inputs["accessLogs"]?["enabled"]) != "true"))
             yield return SecurityChecks.Flag(this, balancer, "writes no access logs", "turn on infra:loadBalancer.accessLogs");
-        foreach (var distribution in graph.OfType(Types.Distribution).Where(d => d.Inputs["loggingConfig"] is null))
-            yield return SecurityChecks.Flag(this, distribution, "writes no standard logs", "give the distribution a logging bucket");
+        var delivered = graph.OfType("aws:cloudwatch/logDeliverySource:LogDeliverySource").Select(source => Text(source.Inputs["resourceArn"])).ToHashSet();
+        foreach (var distribution in graph.OfType(Types.Distribution).Where(d => d.Inputs["loggingConfig"] is null && !delivered.Contains(Text(d.Outputs["arn"]))))
+            yield return SecurityChecks.Flag(this, distribution, "writes no standard logs", "turn on infra:assets.accessLogs (standard logs v2 to the log bucket)");
         var loggedBuckets = graph.OfType("aws:s3/bucketLogging:BucketLogging").Select(log => Text(log.Inputs["bucket"])).ToHashSet();
         // A log bucket logs nowhere: its own access log would log itself.
         var logBuckets = graph.OfType("aws:s3/bucketLogging:BucketLogging").Select(log => Text(log.Inputs["targetBucket"]))

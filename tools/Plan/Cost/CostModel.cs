@@ -177,6 +177,9 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
                 c.Add("rules", "waf.rule.month", ruleCount, "rule-months", CostKind.Fixed);
                 c.Add("requests inspected", "waf.requests", usage.WebAclRequests / 1_000_000, "million requests", CostKind.Usage);
                 break;
+            case "aws:cloudwatch/logDelivery:LogDelivery":
+                c.Add("logs delivered to S3", "vendedLogs.toS3.first10TB", usage.LogIngestionGb, "GB", CostKind.Usage);
+                break;
             case "aws:sqs/queue:Queue":
                 c.Add("requests", "sqs.requests.standard", usage.QueueRequests / 1_000_000, "million requests", CostKind.Usage);
                 break;

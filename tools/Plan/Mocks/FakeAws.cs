@@ -150,6 +150,13 @@ public sealed class FakeAws
                 state["arn"] = Arn("wafv2", $"regional/webacl/{aclName}/{id}");
                 state["capacity"] = 1100;
                 break;
+            case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
+            case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
+            case "aws:cloudwatch/logDelivery:LogDelivery":
+                var kind2 = type.Split(':').Last() switch { "LogDeliverySource" => "delivery-source", "LogDeliveryDestination" => "delivery-destination", _ => "delivery" };
+                id = inputs.TryGetValue("name", out var deliveryName) ? (string)deliveryName : hex[..16];
+                state["arn"] = $"arn:aws:logs:us-east-1:{AccountId}:{kind2}:{id}";
+                break;
             case "aws:sqs/queue:Queue":
                 var queueName = inputs.TryGetValue("namePrefix", out var queuePrefix) ? queuePrefix + hex[..10] : AutoName("name");
                 id = $"https://sqs.{Region}.amazonaws.com/{AccountId}/{queueName}";
