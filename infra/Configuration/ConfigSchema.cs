@@ -48,6 +48,9 @@ public static class ConfigSchema
     static List<string> Segments(string pointer) =>
         [.. pointer.Split('/', StringSplitOptions.RemoveEmptyEntries).Select(segment => segment.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal))];
 
+    /// <summary>Whether the schema declares the key a secret (infra:certificatePrivateKey).</summary>
+    public static bool IsSecret(string key) => ConfigProperties[key]?["$ref"]?.GetValue<string>() == "#/$defs/secret";
+
     /// <summary>A stack-file key from a path: infra:loadBalancer.listeners[0].port.</summary>
     static string Key(IReadOnlyList<string> path) =>
         path.Count == 0 ? "config" : path.Skip(1).Aggregate(path[0], (key, segment) => int.TryParse(segment, out _) ? $"{key}[{segment}]" : $"{key}.{segment}");

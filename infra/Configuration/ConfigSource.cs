@@ -15,9 +15,10 @@ public sealed record ConfigSource(string Project, string Stack, IReadOnlyDiction
         var values = Environment.GetEnvironmentVariable("PULUMI_CONFIG") is { Length: > 0 } raw
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(raw)!.ToDictionary(pair => Normal(pair.Key), pair => pair.Value)
             : [];
+        // A CLI that does not say which keys were secret: trust the secret keys rather than refuse them.
         var secrets = Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS") is { Length: > 0 } keys
             ? JsonSerializer.Deserialize<List<string>>(keys)!.Select(Normal).ToHashSet()
-            : [];
+            : values.Keys.Where(ConfigSchema.IsSecret).ToHashSet();
         return new ConfigSource(Deployment.Instance.ProjectName, Deployment.Instance.StackName, values, secrets);
     }
 }
