@@ -27,6 +27,9 @@ public static class ConfigSchema
         foreach (var (key, value) in values.OrderBy(pair => pair.Key, StringComparer.Ordinal))
             config[key] = secretKeys.Contains(key) ? new JsonObject { ["secure"] = "[secret]" } : Parse(value);
         using var instance = JsonDocument.Parse(new JsonObject { ["config"] = config }.ToJsonString());
+        // The usual case, a valid file, needs no details.
+        if (Schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.Flag }).IsValid)
+            return [];
         var results = Schema.Evaluate(instance.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         var problems = new List<Problem>();
         foreach (var failure in (results.Details ?? []).Where(detail => detail.Errors is { Count: > 0 }))
