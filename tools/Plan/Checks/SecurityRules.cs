@@ -123,14 +123,11 @@ public sealed class EncryptionInTransit : IPlanRule
 
     public IEnumerable<Finding> Check(PlanGraph graph)
     {
-        var bucketPolicies = graph.OfType("aws:s3/bucketPolicy:BucketPolicy").ToDictionary(policy => Text(policy.Inputs["bucket"]) ?? "", policy => policy.Inputs["policy"]);
-        foreach (var bucket in graph.OfType("aws:s3/bucket:Bucket").Where(bucket => !SecurityChecks.DeniesInsecureTransport(bucketPolicies.GetValueOrDefault(Text(bucket.Outputs["id"]) ?? ""))))
+        foreach (var bucket in WithoutTlsPolicy(graph, "aws:s3/bucket:Bucket", "id", "aws:s3/bucketPolicy:BucketPolicy", "bucket"))
             yield return SecurityChecks.Flag(this, bucket, "accepts requests without TLS", "add a bucket policy denying aws:SecureTransport false");
-        var queuePolicies = graph.OfType("aws:sqs/queuePolicy:QueuePolicy").ToDictionary(policy => Text(policy.Inputs["queueUrl"]) ?? "", policy => policy.Inputs["policy"]);
-        foreach (var queue in graph.OfType(Types.Queue).Where(queue => !SecurityChecks.DeniesInsecureTransport(queuePolicies.GetValueOrDefault(Text(queue.Outputs["url"]) ?? ""))))
+        foreach (var queue in WithoutTlsPolicy(graph, Types.Queue, "url", "aws:sqs/queuePolicy:QueuePolicy", "queueUrl"))
             yield return SecurityChecks.Flag(this, queue, "accepts requests without TLS", "add a queue policy denying aws:SecureTransport false");
-        var topicPolicies = graph.OfType("aws:sns/topicPolicy:TopicPolicy").ToDictionary(policy => Text(policy.Inputs["arn"]) ?? "", policy => policy.Inputs["policy"]);
-        foreach (var topic in graph.OfType("aws:sns/topic:Topic").Where(topic => !SecurityChecks.DeniesInsecureTransport(topicPolicies.GetValueOrDefault(Text(topic.Outputs["arn"]) ?? ""))))
+        foreach (var topic in WithoutTlsPolicy(graph, "aws:sns/topic:Topic", "arn", "aws:sns/topicPolicy:TopicPolicy", "arn"))
             yield return SecurityChecks.Flag(this, topic, "accepts publishing without TLS", "add a topic policy denying aws:SecureTransport false");
         foreach (var listener in graph.Listeners.Where(listener => Text(listener.Inputs["protocol"]) == "HTTP"
                      && Items(listener.Inputs["defaultActions"]).Any(action => Text(action["type"]) == "forward")))
@@ -145,6 +142,14 @@ public sealed class EncryptionInTransit : IPlanRule
                 yield return SecurityChecks.Flag(this, distribution, $"accepts viewers below TLS 1.2 ({(Text(certificate?["cloudfrontDefaultCertificate"]) == "true" ? "the *.cloudfront.net certificate is fixed at TLSv1" : minimum)})",
                     "give asset host names with an ACM certificate (infra:assets.hosts); the policy is then TLSv1.2_2021", Severity.Warning);
         }
+    }
+
+    /// <summary>The resources whose policy (the policy resource naming one of their outputs) does not deny requests
+    /// without TLS.</summary>
+    static IEnumerable<PlannedResource> WithoutTlsPolicy(PlanGraph graph, string type, string output, string policyType, string policyInput)
+    {
+        var policies = graph.OfType(policyType).ToDictionary(policy => Text(policy.Inputs[policyInput]) ?? "", policy => policy.Inputs["policy"]);
+        return graph.OfType(type).Where(resource => !SecurityChecks.DeniesInsecureTransport(policies.GetValueOrDefault(Text(resource.Outputs[output]) ?? "")));
     }
 }
 
