@@ -99,6 +99,76 @@ public static class Cli
             Ref is { } reference ? await Diff.BasePlan.AtAsync(project, reference, stack) : JsonPlan.Parse(await File.ReadAllTextAsync(Plan!.FullName));
     }
 
+    /// <summary>Plans a stack for a command: the plan, or the exit code after every message was printed (no stack
+    /// file, an unwritable --out folder, an unreadable file, invalid configuration, a plan-check error).</summary>
+    static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
+        bool interactive, bool showProgress)
+    {
+        if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
+        {
+            var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
+            await error.WriteLineAsync($"No stack '{stack}': there is no Pulumi.{stack}.yaml. Stacks here: {string.Join(", ", stacks.Order())}.");
+            return (null, ConfigurationError);
+        }
+
+        if (outFile is { Directory: { Exists: false } folder })
+        {
+            await error.WriteLineAsync($"--out {outFile.FullName}: the folder {folder.FullName} does not exist.");
+            return (null, ConfigurationError);
+        }
+
+        PlanDocument document;
+        try
+        {
+            document = showProgress
+                ? await AnsiConsole.Status().StartAsync($"Planning {stack}...", _ => PlanRunner.RunAsync(project, stack))
+                : await PlanRunner.RunAsync(project, stack);
+        }
+        catch (Exception exception) when (exception is YamlDotNet.Core.YamlException or InvalidDataException or FileNotFoundException)
+        {
+            await error.WriteLineAsync(exception is InvalidDataException ? exception.Message : $"Pulumi.yaml or Pulumi.{stack}.yaml cannot be read: {exception.Message}");
+            return (null, ConfigurationError);
+        }
+        catch (Exception exception) when (ConfigurationMessages(exception) is { } messages)
+        {
+            foreach (var message in messages)
+                await error.WriteLineAsync(message);
+            return (null, ConfigurationError);
+        }
+
+        if (document.Findings.Any(finding => finding.Severity == Checks.Severity.Error))
+        {
+            // One finding per line in logs; a terminal wraps to its own width.
+            FindingList.Render(document.Findings, Console(error, interactive, width: 1000));
+            await error.WriteLineAsync($"The plan of {stack} stops: {document.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
+            return (null, ConfigurationError);
+        }
+
+        return (document, Ok);
+    }
+
+    /// <summary>Renders to the terminal, or to --out: a file that cannot be written is the user's to fix (exit 1).</summary>
+    static async Task<int> EmitAsync(FileInfo? outFile, TextWriter output, TextWriter error, Func<TextWriter, Task> render, string? written = null)
+    {
+        var writer = outFile is null ? output : new StringWriter();
+        await render(writer);
+        if (outFile is null)
+            return Ok;
+        try
+        {
+            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"--out {outFile.FullName}: cannot write there ({exception.Message}).");
+            return ConfigurationError;
+        }
+
+        if (written is not null)
+            await output.WriteLineAsync(written);
+        return Ok;
+    }
+
     static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
         bool interactive, BaseChoice baseline)
     {
@@ -114,47 +184,11 @@ public static class Cli
             return ConfigurationError;
         }
 
-        if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
-        {
-            var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
-            await error.WriteLineAsync($"No stack '{stack}': there is no Pulumi.{stack}.yaml. Stacks here: {string.Join(", ", stacks.Order())}.");
-            return ConfigurationError;
-        }
+        var terminal = interactive && outFile is null;
+        var (document, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: terminal && format == "tree");
+        if (document is null)
+            return code;
 
-        if (outFile is { Directory: { Exists: false } folder })
-        {
-            await error.WriteLineAsync($"--out {outFile.FullName}: the folder {folder.FullName} does not exist.");
-            return ConfigurationError;
-        }
-
-        PlanDocument document;
-        try
-        {
-            document = interactive && format == "tree" && outFile is null
-                ? await AnsiConsole.Status().StartAsync($"Planning {stack}...", _ => PlanRunner.RunAsync(project, stack))
-                : await PlanRunner.RunAsync(project, stack);
-        }
-        catch (Exception exception) when (exception is YamlDotNet.Core.YamlException or InvalidDataException or FileNotFoundException)
-        {
-            await error.WriteLineAsync(exception is InvalidDataException ? exception.Message : $"Pulumi.yaml or Pulumi.{stack}.yaml cannot be read: {exception.Message}");
-            return ConfigurationError;
-        }
-        catch (Exception exception) when (ConfigurationMessages(exception) is { } messages)
-        {
-            foreach (var message in messages)
-                await error.WriteLineAsync(message);
-            return ConfigurationError;
-        }
-
-        if (document.Findings.Any(finding => finding.Severity == Checks.Severity.Error))
-        {
-            // One finding per line in logs; a terminal wraps to its own width.
-            FindingList.Render(document.Findings, Console(error, interactive, width: 1000));
-            await error.WriteLineAsync($"The plan of {stack} stops: {document.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
-            return ConfigurationError;
-        }
-
-        var writer = outFile is null ? output : new StringWriter();
         Diff.PlanDiff? diff = null;
         if (baseline.Any)
         {
@@ -169,46 +203,32 @@ public static class Cli
             }
         }
 
-        switch (format)
+        return await EmitAsync(outFile, output, error, async writer =>
         {
-            case "json" when diff is not null:
-                await writer.WriteAsync(Diff.JsonDiff.Render(diff));
-                break;
-            case "markdown":
-                await writer.WriteAsync(Diff.MarkdownDiff.Render(diff!));
-                break;
-            case "tree" when diff is not null:
-                Diff.TreeDiff.Render(diff, Console(writer, interactive && outFile is null, width: 200));
-                break;
-            case "json":
-                await writer.WriteAsync(JsonPlan.Render(document));
-                break;
-            case "mermaid":
-                await writer.WriteAsync(MermaidPlan.Render(document));
-                break;
-            default:
-                TreePlan.Render(document, Console(writer, interactive && outFile is null, width: 200));
-                break;
-        }
-
-        if (outFile is not null)
-        {
-            try
+            switch (format)
             {
-                await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
+                case "json" when diff is not null:
+                    await writer.WriteAsync(Diff.JsonDiff.Render(diff));
+                    break;
+                case "markdown":
+                    await writer.WriteAsync(Diff.MarkdownDiff.Render(diff!));
+                    break;
+                case "tree" when diff is not null:
+                    Diff.TreeDiff.Render(diff, Console(writer, terminal, width: 200));
+                    break;
+                case "json":
+                    await writer.WriteAsync(JsonPlan.Render(document));
+                    break;
+                case "mermaid":
+                    await writer.WriteAsync(MermaidPlan.Render(document));
+                    break;
+                default:
+                    TreePlan.Render(document, Console(writer, terminal, width: 200));
+                    break;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync($"--out {outFile.FullName}: cannot write the plan there ({exception.Message}).");
-                return ConfigurationError;
-            }
-
-            await output.WriteLineAsync(diff is null
-                ? $"Wrote the {format} plan of {stack} to {outFile.FullName} ({TreePlan.Summary(document)})."
-                : $"Wrote the {format} diff of {stack} to {outFile.FullName} ({diff.Summary}).");
-        }
-
-        return Ok;
+        }, diff is null
+            ? $"Wrote the {format} plan of {stack} to {outFile?.FullName} ({TreePlan.Summary(document)})."
+            : $"Wrote the {format} diff of {stack} to {outFile?.FullName} ({diff.Summary}).");
     }
 
     static async Task<int> SimulateAsync(string project, string stack, string? scenarioName, FileInfo? trace, double hours, string format,
@@ -231,67 +251,62 @@ public static class Cli
             return ConfigurationError;
         }
 
-        var json = new StringWriter();
-        var planned = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
-        if (planned != Ok)
-            return planned;
-        var plan = JsonPlan.Parse(json.ToString());
+        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (plan is null)
+            return code;
         var result = new Simulate.Simulator(new Simulate.SimulationOptions { Hours = hours })
             .Run(stack, Simulate.TierModel.From(plan), load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
         var findings = Simulate.SimulationOutput.Findings(result, plan);
-        var writer = outFile is null ? output : new StringWriter();
-        if (format == "json")
-            await writer.WriteAsync(Simulate.SimulationOutput.Json(result, findings));
-        else
-            Simulate.SimulationOutput.Text(result, findings, Console(writer, interactive && outFile is null, width: 200));
-        if (outFile is not null)
-            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
-        if (chart is not null)
+        var emitted = await EmitAsync(outFile, output, error, async writer =>
+        {
+            if (format == "json")
+                await writer.WriteAsync(Simulate.SimulationOutput.Json(result, findings));
+            else
+                Simulate.SimulationOutput.Text(result, findings, Console(writer, interactive && outFile is null, width: 200));
+        });
+        if (emitted == Ok && chart is not null)
         {
             Simulate.SimulationOutput.Chart(result, chart.FullName);
             await error.WriteLineAsync($"Wrote the chart to {chart.FullName}.");
         }
 
-        return Ok;
+        return emitted;
     }
 
     static async Task<int> CheckAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error, bool interactive)
     {
-        var json = new StringWriter();
-        var plan = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
-        if (plan != Ok)
-            return plan;
-        var report = CheckCommand.Run(JsonPlan.Parse(json.ToString()), Mocks.StackFile.Load(project, stack));
-        var writer = outFile is null ? output : new StringWriter();
-        switch (format)
+        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (plan is null)
+            return code;
+        var report = CheckCommand.Run(plan, Mocks.StackFile.Load(project, stack));
+        var emitted = await EmitAsync(outFile, output, error, async writer =>
         {
-            case "json":
-                await writer.WriteAsync(CheckCommand.Json(report));
-                break;
-            case "markdown":
-                await writer.WriteAsync(CheckCommand.Markdown(report));
-                break;
-            default:
-                CheckCommand.Text(report, Console(writer, interactive && outFile is null, width: 1000));
-                break;
-        }
-
-        if (outFile is not null)
-            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
-        return report.Errors > 0 ? ConfigurationError : Ok;
+            switch (format)
+            {
+                case "json":
+                    await writer.WriteAsync(CheckCommand.Json(report));
+                    break;
+                case "markdown":
+                    await writer.WriteAsync(CheckCommand.Markdown(report));
+                    break;
+                default:
+                    CheckCommand.Text(report, Console(writer, interactive && outFile is null, width: 1000));
+                    break;
+            }
+        });
+        return emitted != Ok ? emitted : report.Errors > 0 ? ConfigurationError : Ok;
     }
 
     static async Task<int> CostAsync(string project, string stack, string format, FileInfo? usageFile, FileInfo? outFile, TextWriter output,
         TextWriter error, bool interactive)
     {
-        var json = new StringWriter();
-        var plan = await PlanAsync(project, stack, "json", null, json, error, interactive: false, new BaseChoice(null, null));
-        if (plan != Ok)
-            return plan;
+        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (plan is null)
+            return code;
         Cost.CostReport report;
         try
         {
-            report = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName)).Estimate(JsonPlan.Parse(json.ToString()));
+            report = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName)).Estimate(plan);
         }
         catch (Exception exception) when (exception is Cost.CostModel.UnknownRegion or InvalidDataException or FileNotFoundException)
         {
@@ -299,14 +314,13 @@ public static class Cli
             return ConfigurationError;
         }
 
-        var writer = outFile is null ? output : new StringWriter();
-        if (format == "json")
-            await writer.WriteAsync(Cost.CostRenderers.Json(report));
-        else
+        return await EmitAsync(outFile, output, error, writer =>
+        {
+            if (format == "json")
+                return writer.WriteAsync(Cost.CostRenderers.Json(report));
             Cost.CostRenderers.Table(report, Console(writer, interactive && outFile is null, width: 140));
-        if (outFile is not null)
-            await File.WriteAllTextAsync(outFile.FullName, writer.ToString());
-        return Ok;
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log.</summary>
