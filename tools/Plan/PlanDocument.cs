@@ -44,4 +44,18 @@ public sealed record PlanDocument(
     public const string Unknown = "[unknown]";
 
     public IEnumerable<PlannedResource> ChildrenOf(string urn) => Resources.Where(resource => resource.Parent == urn);
+
+    /// <summary>The name of the top-level component that owns a resource (its own name at the top), for grouping.</summary>
+    public string TopLevelName(PlannedResource resource) =>
+        TopLevelName(Resources.ToDictionary(candidate => candidate.Urn), StackUrn, resource.Urn)!;
+
+    /// <summary>Walks parents up to the stack over resources by URN; null for a URN not among them.</summary>
+    public static string? TopLevelName(IReadOnlyDictionary<string, PlannedResource> byUrn, string stackUrn, string urn)
+    {
+        if (!byUrn.TryGetValue(urn, out var current))
+            return null;
+        while (current.Parent is { } parent && parent != stackUrn && byUrn.TryGetValue(parent, out var owner))
+            current = owner;
+        return current.Name;
+    }
 }

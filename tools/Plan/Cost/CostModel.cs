@@ -73,20 +73,11 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
             var context = new Context(this, graph, resource, graph.RegionOf(resource), items, unpriced);
             Price(context);
             if (items.Count > 0)
-                resources.Add(new ResourceCost(resource, ComponentOf(plan, resource),
+                resources.Add(new ResourceCost(resource, plan.TopLevelName(resource),
                     items, resource.Type == Types.Group ? Capacity.Of(graph, resource) : Capacity.One));
         }
 
         return new CostReport(plan.Stack, plan.Region, Prices.AsOf, usage, resources, unpriced);
-    }
-
-    static string ComponentOf(PlanDocument plan, PlannedResource resource)
-    {
-        var byUrn = plan.Resources.ToDictionary(candidate => candidate.Urn);
-        var current = resource;
-        while (current.Parent is { } parent && parent != plan.StackUrn && byUrn.TryGetValue(parent, out var owner))
-            current = owner;
-        return current.Name;
     }
 
     sealed record Context(CostModel Model, PlanGraph Graph, PlannedResource Resource, string Region, List<PriceItem> Items, List<Unpriced> Unpriced)

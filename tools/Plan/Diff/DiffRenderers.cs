@@ -22,11 +22,9 @@ internal static class Actions
     /// <summary>The top-level component a change belongs to (its name), for grouping.</summary>
     public static string Component(PlanDiff diff, ResourceChange change)
     {
+        // A deleted resource and its owner are only in the base.
         var byUrn = diff.Head.Resources.Concat(diff.Base.Resources).DistinctBy(resource => resource.Urn).ToDictionary(resource => resource.Urn);
-        var urn = change.Urn;
-        while (byUrn.TryGetValue(urn, out var resource) && resource.Parent is { } parent && parent != diff.Head.StackUrn && byUrn.ContainsKey(parent))
-            urn = parent;
-        return byUrn.TryGetValue(urn, out var top) ? top.Name : change.Name;
+        return PlanDocument.TopLevelName(byUrn, diff.Head.StackUrn, change.Urn) ?? change.Name;
     }
 }
 
