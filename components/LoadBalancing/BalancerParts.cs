@@ -43,10 +43,8 @@ internal static class BalancerParts
             ForceDestroy = !args.DeletionProtection,
             Tags = args.Tags,
         }, parent);
-        var invoke = new InvokeOptions { Parent = parent };
-        var region = Aws.GetRegion.Invoke(null, invoke).Apply(result => result.Region);
-        var account = Aws.GetCallerIdentity.Invoke(null, invoke).Apply(result => result.AccountId);
-        var principal = region.Apply(ElbLogDelivery.PrincipalFor);
+        var account = Policies.Account(parent);
+        var principal = Policies.Region(parent).Apply(ElbLogDelivery.PrincipalFor);
         var policy = store.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
         {
             Sid = "AllowElbLogDelivery",
@@ -78,4 +76,26 @@ internal static class BalancerParts
                 },
             }, child);
     }
+}
+
+/// <summary>Who writes ALB access logs: the region's ELB account in regions older than August 2022,
+/// the log-delivery service principal in newer ones.</summary>
+internal static class ElbLogDelivery
+{
+    static readonly IReadOnlyDictionary<string, string> LegacyAccounts = new Dictionary<string, string>
+    {
+        ["us-east-1"] = "127311923021", ["us-east-2"] = "033677994240", ["us-west-1"] = "027434742980",
+        ["us-west-2"] = "797873946194", ["af-south-1"] = "098369216593", ["ap-east-1"] = "754344448648",
+        ["ap-southeast-3"] = "589379963580", ["ap-south-1"] = "718504428378", ["ap-northeast-3"] = "383597477331",
+        ["ap-northeast-2"] = "600734575887", ["ap-southeast-1"] = "114774131450", ["ap-southeast-2"] = "783225319266",
+        ["ap-northeast-1"] = "582318560864", ["ca-central-1"] = "985666609251", ["eu-central-1"] = "054676820928",
+        ["eu-west-1"] = "156460612806", ["eu-west-2"] = "652711504416", ["eu-south-1"] = "635631232127",
+        ["eu-west-3"] = "009996457667", ["eu-north-1"] = "897822967062", ["me-south-1"] = "076674570225",
+        ["sa-east-1"] = "507241528517", ["us-gov-west-1"] = "048591011584", ["us-gov-east-1"] = "190560391635",
+    };
+
+    public static (string Type, string Identifier) PrincipalFor(string region) =>
+        LegacyAccounts.TryGetValue(region, out var account)
+            ? ("AWS", $"arn:{(region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws")}:iam::{account}:root")
+            : ("Service", "logdelivery.elasticloadbalancing.amazonaws.com");
 }

@@ -24,10 +24,6 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
     /// <summary>Target group ARN suffixes keyed by target port, for CloudWatch dimensions.</summary>
     [Output] public Output<ImmutableDictionary<string, string>> TargetGroupArnSuffixes { get; }
 
-    /// <summary>The same suffixes as plain properties, known while the program runs, so a tier can create one alarm
-    /// per target group.</summary>
-    public IReadOnlyDictionary<string, Output<string>> TargetGroupArnSuffixByPort { get; }
-
     public BalancerAttachment Attachment { get; }
 
     [Output] public Output<string?> HttpsListenerArn { get; }
@@ -148,11 +144,11 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
         SecurityGroupId = securityGroupId;
         TargetGroupArns = ByPort(targetGroups, group => group.Arn);
         TargetGroupArnSuffixes = ByPort(targetGroups, group => group.ArnSuffix);
-        TargetGroupArnSuffixByPort = targetGroups.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ArnSuffix);
         Attachment = new BalancerAttachment
         {
             TargetGroupArns = TargetGroupArns.Apply(arns => arns.Values.Order(StringComparer.Ordinal).ToImmutableArray()),
-            TargetGroupArnSuffixes = TargetGroupArnSuffixByPort,
+            // Keys known while the program runs, so a tier can create one alarm per target group.
+            TargetGroupArnSuffixes = targetGroups.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ArnSuffix),
             LoadBalancerArnSuffix = ArnSuffix,
         };
         HttpsListenerArn = httpsListenerArn is null ? Output.Create((string?)null) : httpsListenerArn.Apply(arn => (string?)arn);
@@ -227,26 +223,4 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
         },
         _ => new() { Enabled = false, Type = "lb_cookie" },
     };
-}
-
-/// <summary>Who writes ALB access logs: the region's ELB account in regions older than August 2022,
-/// the log-delivery service principal in newer ones.</summary>
-internal static class ElbLogDelivery
-{
-    static readonly IReadOnlyDictionary<string, string> LegacyAccounts = new Dictionary<string, string>
-    {
-        ["us-east-1"] = "127311923021", ["us-east-2"] = "033677994240", ["us-west-1"] = "027434742980",
-        ["us-west-2"] = "797873946194", ["af-south-1"] = "098369216593", ["ap-east-1"] = "754344448648",
-        ["ap-southeast-3"] = "589379963580", ["ap-south-1"] = "718504428378", ["ap-northeast-3"] = "383597477331",
-        ["ap-northeast-2"] = "600734575887", ["ap-southeast-1"] = "114774131450", ["ap-southeast-2"] = "783225319266",
-        ["ap-northeast-1"] = "582318560864", ["ca-central-1"] = "985666609251", ["eu-central-1"] = "054676820928",
-        ["eu-west-1"] = "156460612806", ["eu-west-2"] = "652711504416", ["eu-south-1"] = "635631232127",
-        ["eu-west-3"] = "009996457667", ["eu-north-1"] = "897822967062", ["me-south-1"] = "076674570225",
-        ["sa-east-1"] = "507241528517", ["us-gov-west-1"] = "048591011584", ["us-gov-east-1"] = "190560391635",
-    };
-
-    public static (string Type, string Identifier) PrincipalFor(string region) =>
-        LegacyAccounts.TryGetValue(region, out var account)
-            ? ("AWS", $"arn:{(region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws")}:iam::{account}:root")
-            : ("Service", "logdelivery.elasticloadbalancing.amazonaws.com");
 }

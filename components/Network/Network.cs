@@ -133,7 +133,7 @@ public sealed class Network : ComponentResource
 
         if (args.S3GatewayEndpoint)
         {
-            var region = Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = this }).Apply(result => result.Region);
+            var region = Policies.Region(this);
             new Aws.Ec2.VpcEndpoint($"{name}-s3", new Aws.Ec2.VpcEndpointArgs
             {
                 VpcId = vpc.Id,

@@ -38,6 +38,10 @@ public static class Policies
     public static Output<string> Account(Resource parent) =>
         Aws.GetCallerIdentity.Invoke(null, new InvokeOptions { Parent = parent }).Apply(identity => identity.AccountId);
 
+    /// <summary>The region the stack deploys to, as the provider resolves it.</summary>
+    public static Output<string> Region(Resource parent) =>
+        Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = parent }).Apply(result => result.Region);
+
     /// <summary>Refuses every request to the resources that does not use TLS (aws:SecureTransport false).</summary>
     public static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(string service, params Input<string>[] resources)
     {
