@@ -48,7 +48,7 @@ public sealed class PlanGraph
 
     /// <summary>The security groups of a group's instances, from its launch template.</summary>
     public IEnumerable<PlannedResource> InstanceSecurityGroups(PlannedResource group) =>
-        Referenced(Text(group.Inputs["launchTemplate"]?["id"])) is { } template
+        LaunchTemplateOf(group) is { } template
             ? Items(template.Inputs["vpcSecurityGroupIds"]).Select(id => Referenced(Text(id))).OfType<PlannedResource>()
             : [];
 

@@ -153,9 +153,10 @@ public sealed class FakeAws
             case "aws:cloudwatch/logDeliverySource:LogDeliverySource":
             case "aws:cloudwatch/logDeliveryDestination:LogDeliveryDestination":
             case "aws:cloudwatch/logDelivery:LogDelivery":
-                var kind2 = type.Split(':').Last() switch { "LogDeliverySource" => "delivery-source", "LogDeliveryDestination" => "delivery-destination", _ => "delivery" };
+                var deliveryKind = type.Split(':').Last() switch { "LogDeliverySource" => "delivery-source", "LogDeliveryDestination" => "delivery-destination", _ => "delivery" };
                 id = inputs.TryGetValue("name", out var deliveryName) ? (string)deliveryName : hex[..16];
-                state["arn"] = $"arn:aws:logs:us-east-1:{AccountId}:{kind2}:{id}";
+                // Only CloudFront logs through these, and its delivery lives in us-east-1 whatever the stack's region.
+                state["arn"] = $"arn:aws:logs:us-east-1:{AccountId}:{deliveryKind}:{id}";
                 break;
             case "aws:sqs/queue:Queue":
                 var queueName = inputs.TryGetValue("namePrefix", out var queuePrefix) ? queuePrefix + hex[..10] : AutoName("name");

@@ -66,7 +66,7 @@ public sealed class Simulator(SimulationOptions options)
         public double? FirstOverloadAt, FirstScaleOutAt, FirstNewServingAt;
         public int ScaleEvents;
 
-        public IEnumerable<Instance> Active(double t) => Instances.Where(i => i.Terminating is null);
+        public IEnumerable<Instance> Active() => Instances.Where(i => i.Terminating is null);
         public int Serving(double t) => Instances.Count(i => i.Terminating is null && i.ServingAt <= t);
         public int InService(double t) => Instances.Count(i => i.Terminating is null && i.InServiceAt <= t);
         public int Stable(double t) => Instances.Count(i => i.Terminating is null && i.WarmAt <= t);
@@ -302,7 +302,7 @@ public sealed class Simulator(SimulationOptions options)
     /// metrics after the warm-up. A terminating instance stops serving at once and is gone after draining.</summary>
     void Reconcile(Tier tier, double t, List<SimulationEvent> events)
     {
-        var active = tier.Active(t).ToList();
+        var active = tier.Active().ToList();
         for (var i = active.Count; i < tier.Desired; i++)
         {
             var inService = t + options.BootSeconds;
