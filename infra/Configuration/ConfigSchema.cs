@@ -101,14 +101,19 @@ public static class ConfigSchema
         return Deref(node);
     }
 
-    static JsonObject? Deref(JsonObject? node) =>
+    /// <summary>The definition a schema node refers to (its $ref into $defs), else the node itself.</summary>
+    public static JsonObject? Deref(JsonObject? node) =>
         node?["$ref"]?.GetValue<string>() is { } reference
             ? Document["$defs"]![reference["#/$defs/".Length..]]!.AsObject()
             : node;
 
+    /// <summary>Whether a schema node is a Pulumi secret: an object that must hold "secure".</summary>
+    public static bool DescribesSecret(JsonObject? schema) =>
+        schema?["required"] is JsonArray required && required.Any(name => name?.GetValue<string>() == "secure");
+
     /// <summary>The value as written; never a secret's.</summary>
     static object? Shown(IReadOnlyList<string> path, JsonElement? value) =>
-        SchemaAt(path)?["required"] is JsonArray { Count: > 0 } required && required.Any(name => name?.GetValue<string>() == "secure") && value?.ValueKind == JsonValueKind.String
+        DescribesSecret(SchemaAt(path)) && value?.ValueKind == JsonValueKind.String
             ? "(plain text, not shown)"
             : value?.Clone();
 
@@ -120,7 +125,7 @@ public static class ConfigSchema
     static string Allowed(string keyword, IReadOnlyList<string> path, JsonObject? schema) => keyword switch
     {
         "" => Unknown(path),
-        "type" when schema?["required"] is JsonArray required && required.Any(name => name?.GetValue<string>() == "secure") =>
+        "type" when DescribesSecret(schema) =>
             $"must be a secret: pulumi config set --secret {path[0]} -- \"$(cat file.pem)\"",
         "minimum" or "maximum" or "exclusiveMinimum" or "type" => $"must be {Describe(schema)}",
         "enum" => $"must be one of {string.Join(", ", schema!["enum"]!.AsArray().Select(item => item!.ToString()))}",
@@ -138,7 +143,7 @@ public static class ConfigSchema
         schema = Deref(schema);
         if (schema is null)
             return "anything";
-        if (schema["required"] is JsonArray required && required.Any(name => name?.GetValue<string>() == "secure"))
+        if (DescribesSecret(schema))
             return "a secret";
         var type = schema["type"]?.GetValue<string>();
         var range = (schema["minimum"], schema["maximum"], schema["exclusiveMinimum"]) switch

@@ -45,8 +45,8 @@ public static class ConfigTable
     static string Row(string key, JsonObject node) =>
         $"| {key} | {Type(node)} | {Default(node)} | {Escape(Allowed(node))} |\n";
 
-    static JsonObject Resolve(JsonObject node) =>
-        node["$ref"] is { } reference ? ConfigSchema.Document["$defs"]![reference.ToString()["#/$defs/".Length..]]!.AsObject().Merge(node) : node;
+    /// <summary>The definition a key refers to, with what the key itself says (its description, default) on top.</summary>
+    static JsonObject Resolve(JsonObject node) => node["$ref"] is null ? node : ConfigSchema.Deref(node)!.Merge(node);
 
     static JsonObject Merge(this JsonObject definition, JsonObject use)
     {
@@ -64,7 +64,7 @@ public static class ConfigTable
         "string" => "string",
         "array" => $"list of {Type(node["items"]!.AsObject())}",
         "object" when node["properties"] is null => "map of strings",
-        "object" when node["required"] is JsonArray required && required.Any(name => name?.ToString() == "secure") => "secret string",
+        "object" when ConfigSchema.DescribesSecret(node) => "secret string",
         "object" => "object",
         _ => "any",
     };

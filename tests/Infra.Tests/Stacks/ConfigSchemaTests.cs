@@ -75,7 +75,7 @@ public class ConfigSchemaTests
     static IEnumerable<(string Key, JsonObject Schema)> Leaves(string prefix, JsonObject schema)
     {
         schema = Deref(schema);
-        if (schema["properties"] is JsonObject properties && schema["required"]?.AsArray().Any(n => n?.ToString() == "secure") != true)
+        if (schema["properties"] is JsonObject properties && !ConfigSchema.DescribesSecret(schema))
         {
             foreach (var (name, child) in properties)
             {
@@ -91,8 +91,7 @@ public class ConfigSchemaTests
                 yield return leaf;
     }
 
-    static JsonObject Deref(JsonObject node) =>
-        node["$ref"] is { } reference ? ConfigSchema.Document["$defs"]![reference.ToString()["#/$defs/".Length..]]!.AsObject() : node;
+    static JsonObject Deref(JsonObject node) => ConfigSchema.Deref(node)!;
 
     static IEnumerable<(string Key, JsonObject Schema)> SchemaKeys() =>
         ConfigSchema.ConfigProperties.Where(pair => pair.Key.StartsWith("infra:", StringComparison.Ordinal))
@@ -108,7 +107,7 @@ public class ConfigSchemaTests
             var node = Deref(child!.AsObject());
             if (!include($"{key}.{name}"))
                 continue;
-            if (node["type"]?.ToString() == "object" && node["properties"] is not null && node["required"]?.AsArray().Any(n => n?.ToString() == "secure") != true)
+            if (node["type"]?.ToString() == "object" && node["properties"] is not null && !ConfigSchema.DescribesSecret(node))
                 result[name] = Skeleton(node, include, $"{key}.{name}");
             else if (node["items"] is JsonObject { } items && Deref(items)["properties"] is not null)
                 result[name] = new JsonArray(Skeleton(items, include, $"{key}.{name}[]"));
@@ -123,7 +122,7 @@ public class ConfigSchemaTests
         var read = new HashSet<string>();
         // The queue is read the same with and without a custom metric; every object present makes every key consulted.
         var config = ConfigSchema.ConfigProperties.Where(pair => pair.Key.StartsWith("infra:", StringComparison.Ordinal) && Deref(pair.Value!.AsObject())["properties"] is not null
-                && Deref(pair.Value!.AsObject())["required"]?.AsArray().Any(n => n?.ToString() == "secure") != true)
+                && !ConfigSchema.DescribesSecret(Deref(pair.Value!.AsObject())))
             .ToDictionary(pair => pair.Key, pair => Skeleton(pair.Value!.AsObject(), _ => true, pair.Key).ToJsonString());
         foreach (var (key, schema) in ConfigSchema.ConfigProperties.Where(pair => Deref(pair.Value!.AsObject())["items"] is JsonObject { } items && Deref(items)["properties"] is not null))
             config[key] = new JsonArray(Skeleton(Deref(schema!.AsObject())["items"]!.AsObject(), _ => true, $"{key}[]")).ToJsonString();
