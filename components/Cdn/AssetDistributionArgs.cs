@@ -105,12 +105,11 @@ public sealed record AssetDistributionArgs
 
         if (hosts.CertificateArn is { } arn)
         {
-            var match = Regex.Match(arn, @"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[0-9a-f-]{36}$");
-            if (!match.Success)
+            if (CertificateArns.AcmRegion(arn) is not { } region)
                 checks.Add("certificateArn", arn, "must be an ACM certificate ARN");
             else
-                checks.Require(match.Groups[1].Value == "us-east-1", "certificateArn", arn,
-                    $"CloudFront only uses certificates from us-east-1; this one is in {match.Groups[1].Value}");
+                checks.Require(region == "us-east-1", "certificateArn", arn,
+                    $"CloudFront only uses certificates from us-east-1; this one is in {region}");
         }
         else if (hosts.Names.Count > 0 && hosts.HostedZoneId is null)
             checks.Add("certificateArn", null, "aliases need a certificate: an ACM ARN in us-east-1, or hostedZoneId to create one");

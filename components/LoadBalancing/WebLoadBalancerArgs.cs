@@ -298,7 +298,7 @@ public sealed record WebLoadBalancerArgs
 
         if (UploadsCertificate)
             checks.Add("certificateArn", arn, "give either an existing certificate ARN or a PEM pair to upload, not both");
-        checks.Require(Regex.IsMatch(arn, @"^arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}|iam::\d{12}:server-certificate/.+)$"),
+        checks.Require(CertificateArns.AcmRegion(arn) is not null || CertificateArns.IsIamServerCertificate(arn),
             "certificateArn", arn, "must be an ACM certificate ARN or an IAM server-certificate ARN");
     }
 }

@@ -1,16 +1,7 @@
-using System.Text.RegularExpressions;
+using Infra.Components.Shared;
 using static Infra.Plan.Checks.PlanGraph;
 
 namespace Infra.Plan.Checks;
-
-/// <summary>The region of an ACM certificate ARN (arn:partition:acm:region:account:certificate/id).</summary>
-internal static partial class AcmArn
-{
-    [GeneratedRegex(@"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/")]
-    private static partial Regex Pattern();
-
-    public static string? RegionOf(string? arn) => arn is not null && Pattern().Match(arn) is { Success: true } match ? match.Groups[1].Value : null;
-}
 
 /// <summary>CERT001: an ALB listener can only use an ACM certificate of its own region.</summary>
 public sealed class ListenerCertificateRegion : IPlanRule
@@ -21,7 +12,7 @@ public sealed class ListenerCertificateRegion : IPlanRule
 
     public IEnumerable<Finding> Check(PlanGraph graph) =>
         from listener in graph.Listeners
-        let certificateRegion = AcmArn.RegionOf(Text(listener.Inputs["certificateArn"]))
+        let certificateRegion = CertificateArns.AcmRegion(Text(listener.Inputs["certificateArn"]))
         let region = graph.RegionOf(listener)
         where certificateRegion is not null && certificateRegion != region
         select new Finding(Id, Severity, [listener.Urn],
@@ -38,7 +29,7 @@ public sealed class CloudFrontCertificateRegion : IPlanRule
 
     public IEnumerable<Finding> Check(PlanGraph graph) =>
         from distribution in graph.OfType(Types.Distribution)
-        let certificateRegion = AcmArn.RegionOf(Text(distribution.Inputs["viewerCertificate"]?["acmCertificateArn"]))
+        let certificateRegion = CertificateArns.AcmRegion(Text(distribution.Inputs["viewerCertificate"]?["acmCertificateArn"]))
         where certificateRegion is not null && certificateRegion != "us-east-1"
         select new Finding(Id, Severity, [distribution.Urn],
             $"{distribution.Name}: the ACM certificate is in {certificateRegion}; CloudFront only accepts certificates from us-east-1",
