@@ -11,22 +11,12 @@ public class BalancerTypeTests
 {
     static async Task<(PlanDocument Plan, Graph Graph)> Example(string stack)
     {
-        var project = Directory.CreateTempSubdirectory("example-").FullName;
-        try
-        {
-            File.Copy(Path.Combine(StackRun.ProjectDirectory, "Pulumi.yaml"), Path.Combine(project, "Pulumi.yaml"));
-            File.Copy(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml"), Path.Combine(project, $"Pulumi.{stack}.yaml"));
-            Directory.CreateSymbolicLink(Path.Combine(project, "public"), Path.Combine(StackRun.ProjectDirectory, "public"));
-            var plan = await PlanRunner.RunAsync(project, stack);
-            var engine = new TestEngine();
-            using var _ = Infra.Plan.Mocks.StackFile.Load(project, stack).Apply();
-            var graph = await engine.RunAsync(() => Infra.Stacks.WebStack.RunAsync(engine.Options()), TestEngine.Deploy(stack));
-            return (plan, graph);
-        }
-        finally
-        {
-            Directory.Delete(project, recursive: true);
-        }
+        using var project = ProjectCopy.With(stack, File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml")));
+        var plan = await PlanRunner.RunAsync(project.Path, stack);
+        var engine = new TestEngine();
+        using var _ = Infra.Plan.Mocks.StackFile.Load(project.Path, stack).Apply();
+        var graph = await engine.RunAsync(() => Infra.Stacks.WebStack.RunAsync(engine.Options()), TestEngine.Deploy(stack));
+        return (plan, graph);
     }
 
     static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Infra.Plan;
 using Infra.Plan.Checks;
 using Infra.Tests.Stacks;
+using static Infra.Tests.Tools.PlanEdits;
 
 namespace Infra.Tests.Tools;
 
@@ -31,23 +32,6 @@ public class PlanCheckTests
         return config;
     };
 
-    /// <summary>Changes the inputs of one resource; names repeat across types (the tier "web" is a component, a
-    /// launch template and a group), so the type says which.</summary>
-    static PlanDocument Edit(PlanDocument plan, string type, string name, Action<JsonObject> edit) => plan with
-    {
-        Resources = [.. plan.Resources.Select(resource =>
-        {
-            if (resource.Name != name || resource.Type != type)
-                return resource;
-            var inputs = resource.Inputs.DeepClone().AsObject();
-            edit(inputs);
-            return resource with { Inputs = inputs };
-        })],
-    };
-
-    static PlanDocument Without(PlanDocument plan, string name) =>
-        plan with { Resources = [.. plan.Resources.Where(resource => resource.Name != name)] };
-
     static string UrnOf(PlanDocument plan, string name, string? type = null) =>
         plan.Resources.Single(resource => resource.Name == name && (type is null || resource.Type == type)).Urn;
 
@@ -75,7 +59,7 @@ public class PlanCheckTests
     [Test]
     public async Task LB002_a_health_check_port_the_instances_do_not_open_is_blocked()
     {
-        var plan = Without(await Plan("prod"), "network-instances-from-lb-8443");
+        var plan = WithoutNamed(await Plan("prod"), "network-instances-from-lb-8443");
         var finding = Findings(plan, "LB002").Single();
         Assert.That(finding.Message, Is.EqualTo("web-lb-8443: health checks of web on port 8443 are blocked (no ingress on network-instances for 8443)"));
         Assert.That(finding.Resources, Does.Contain(UrnOf(plan, "network-instances")).And.Contain(UrnOf(plan, "web", Types.Group)));
@@ -84,7 +68,7 @@ public class PlanCheckTests
     [Test]
     public async Task LB002_also_needs_the_balancers_egress_to_the_instances()
     {
-        var plan = Without(await Plan("prod"), "network-lb-to-instances-8443");
+        var plan = WithoutNamed(await Plan("prod"), "network-lb-to-instances-8443");
         Assert.That(Findings(plan, "LB002").Single().Message, Does.EndWith("(no egress from network-load-balancer for 8443)"));
     }
 
@@ -97,7 +81,7 @@ public class PlanCheckTests
             (Severity.Error, "web-lb-8443: web-lb-443 forwards to it but no group registers instances; every request gets 503"),
         }));
 
-        var unforwarded = Without(await Plan("prod"), "web-lb-443");
+        var unforwarded = WithoutNamed(await Plan("prod"), "web-lb-443");
         Assert.That(Findings(unforwarded, "LB003").Select(finding => (finding.Severity, finding.Message)), Is.EqualTo(new[]
         {
             (Severity.Warning, "web-lb-8443: no listener forwards to it, yet web registers in it"),
@@ -108,7 +92,7 @@ public class PlanCheckTests
     public async Task CW001_a_latency_alarm_on_a_target_group_without_traffic_never_fires()
     {
         // The original defect: the alarm watched the group behind the redirect-only listener.
-        var plan = Without(await Plan("prod"), "web-lb-443");
+        var plan = WithoutNamed(await Plan("prod"), "web-lb-443");
         var finding = Findings(plan, "CW001").Single();
         Assert.That(finding.Resources, Is.EqualTo(new[] { UrnOf(plan, "web-latency-high", Types.Alarm) }));
         Assert.That(finding.Message, Does.StartWith("web-latency-high: AWS/ApplicationELB/TargetResponseTime dimension TargetGroup=targetgroup/web-lb-8443-")
@@ -173,16 +157,11 @@ public class PlanCheckTests
     [Test]
     public async Task An_error_finding_stops_the_plan_with_exit_1_and_names_rule_resource_and_fix()
     {
-        var project = Directory.CreateTempSubdirectory("plan-check-").FullName;
-        foreach (var file in new[] { "Pulumi.yaml", "Pulumi.prod.yaml" })
-            File.Copy(Path.Combine(StackRun.ProjectDirectory, file), Path.Combine(project, file));
-        var stackFile = Path.Combine(project, "Pulumi.prod.yaml");
-        File.WriteAllText(stackFile, File.ReadAllText(stackFile).Replace("healthCheck: { path:", "healthCheck: { protocol: HTTP, path:"));
-        Directory.CreateSymbolicLink(Path.Combine(project, "public"), Path.Combine(StackRun.ProjectDirectory, "public"));
+        var committed = File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "Pulumi.prod.yaml"));
+        using var project = ProjectCopy.With("prod", committed.Replace("healthCheck: { path:", "healthCheck: { protocol: HTTP, path:"));
 
         var (output, error) = (new StringWriter(), new StringWriter());
-        var code = await Cli.RunAsync(["plan", "prod", "--project", project], output, error);
-        Directory.Delete(project, recursive: true);
+        var code = await Cli.RunAsync(["plan", "prod", "--project", project.Path], output, error);
         Assert.That(code, Is.EqualTo(Cli.ConfigurationError));
         Assert.That(output.ToString(), Is.Empty);
         Assert.That(error.ToString(), Does.Contain("error LB001 web-lb-8443: HTTPS target group checked over HTTP")

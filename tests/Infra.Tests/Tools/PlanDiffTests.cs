@@ -90,32 +90,22 @@ public class PlanDiffTests
     [Test]
     public async Task A_changed_secret_shows_as_changed_without_its_value()
     {
-        var project = Directory.CreateTempSubdirectory("plan-diff-").FullName;
-        try
-        {
-            File.Copy(Path.Combine(StackRun.ProjectDirectory, "Pulumi.yaml"), Path.Combine(project, "Pulumi.yaml"));
-            Directory.CreateSymbolicLink(Path.Combine(project, "public"), Path.Combine(StackRun.ProjectDirectory, "public"));
-            var file = Path.Combine(project, "Pulumi.dev.yaml");
-            var text = File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "Pulumi.dev.yaml"));
-            File.WriteAllText(file, text);
-            var before = await PlanRunner.RunAsync(project, "dev");
-            var rotated = text.IndexOf("infra:certificatePrivateKey:", StringComparison.Ordinal);
-            const string placeholder = "v1:placeholder-replace-with-build-sh-cert";
-            var at = text.IndexOf(placeholder, rotated, StringComparison.Ordinal);
-            File.WriteAllText(file, text[..at] + "v1:rotated-key" + text[(at + placeholder.Length)..]);
-            var diff = PlanDiff.Between(before, await PlanRunner.RunAsync(project, "dev"));
+        var text = File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "Pulumi.dev.yaml"));
+        using var project = ProjectCopy.With("dev", text);
+        var file = project.StackFile("dev");
+        var before = await PlanRunner.RunAsync(project.Path, "dev");
+        var rotated = text.IndexOf("infra:certificatePrivateKey:", StringComparison.Ordinal);
+        const string placeholder = "v1:placeholder-replace-with-build-sh-cert";
+        var at = text.IndexOf(placeholder, rotated, StringComparison.Ordinal);
+        File.WriteAllText(file, text[..at] + "v1:rotated-key" + text[(at + placeholder.Length)..]);
+        var diff = PlanDiff.Between(before, await PlanRunner.RunAsync(project.Path, "dev"));
 
-            var certificate = Single(diff, "aws:iam/serverCertificate:ServerCertificate", "web-lb");
-            var key = certificate.Inputs.Single(input => input.Name == "privateKey");
-            Assert.That((certificate.Action, key.Old!.ToString(), key.New!.ToString(), key.ForcesReplacement), Is.EqualTo(("replace", "[secret]", "[changed]", true)));
-            Assert.That(certificate.Inputs.Select(input => input.Name), Does.Not.Contain("certificateBody"), "only the rotated secret changed");
-            var json = JsonDiff.Render(diff) + MarkdownDiff.Render(diff);
-            Assert.That(json, Does.Not.Contain("PRIVATE KEY"));
-        }
-        finally
-        {
-            Directory.Delete(project, recursive: true);
-        }
+        var certificate = Single(diff, "aws:iam/serverCertificate:ServerCertificate", "web-lb");
+        var key = certificate.Inputs.Single(input => input.Name == "privateKey");
+        Assert.That((certificate.Action, key.Old!.ToString(), key.New!.ToString(), key.ForcesReplacement), Is.EqualTo(("replace", "[secret]", "[changed]", true)));
+        Assert.That(certificate.Inputs.Select(input => input.Name), Does.Not.Contain("certificateBody"), "only the rotated secret changed");
+        var json = JsonDiff.Render(diff) + MarkdownDiff.Render(diff);
+        Assert.That(json, Does.Not.Contain("PRIVATE KEY"));
     }
 
     [Test]

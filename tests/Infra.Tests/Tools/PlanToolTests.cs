@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Infra.Plan;
+using Infra.Tests.Stacks;
 
 namespace Infra.Tests.Tools;
 
@@ -120,7 +121,7 @@ public class PlanToolTests
     [Test]
     public async Task Invalid_configuration_exits_1_with_every_message_and_nothing_else()
     {
-        using var project = TempProject.With("bad", """
+        using var project = ProjectCopy.With("bad", """
             config:
               aws:region: us-east-1
               infra:network: { vpcCidr: 10.0.0.0/8, nat: Double }
@@ -136,7 +137,7 @@ public class PlanToolTests
     [Test]
     public async Task A_broken_stack_file_exits_1()
     {
-        using var project = TempProject.With("broken", "config: [unclosed");
+        using var project = ProjectCopy.With("broken", "config: [unclosed");
         var (code, _, error) = await Run("plan", "broken", "--project", project.Path);
         Assert.That(code, Is.EqualTo(1));
         Assert.That(error.Trim(), Is.EqualTo("Pulumi.broken.yaml:2:1: While parsing a flow sequence, did not find expected ',' or ']'."), "file, line and column");
@@ -145,7 +146,7 @@ public class PlanToolTests
     [Test]
     public async Task A_config_written_as_a_list_is_refused_where_it_stands()
     {
-        using var project = TempProject.With("listed", "config:\n  - aws:region: us-east-1\n");
+        using var project = ProjectCopy.With("listed", "config:\n  - aws:region: us-east-1\n");
         var (code, _, error) = await Run("plan", "listed", "--project", project.Path);
         Assert.That((code, error.Trim()), Is.EqualTo((1, "Pulumi.listed.yaml:2:3: config must be a mapping of keys to values, not a list")));
     }
@@ -182,7 +183,7 @@ public class PlanToolTests
     [Test]
     public async Task The_cert_helper_writes_a_valid_pair_and_prints_the_secret_config_commands()
     {
-        using var project = TempProject.With("dev", "config: {}");
+        using var project = ProjectCopy.With("dev", "config: {}");
         var (code, output, _) = await Run("cert", "dev", "--domain", "dev.example.com", "--project", project.Path);
         Assert.That(code, Is.EqualTo(0));
         Assert.That(output, Does.Contain("pulumi config set --stack dev --secret infra:certificatePrivateKey -- \"$(cat .certs/dev/private-key.pem)\""));
@@ -204,7 +205,7 @@ public class PlanToolTests
     [TestCase("dev", "--days", "0", "--days 0: must be 1 to 825")]
     public async Task The_cert_helper_refuses_what_it_cannot_serve(string stack, string option, string value, string message)
     {
-        using var project = TempProject.With("dev", "config: {}");
+        using var project = ProjectCopy.With("dev", "config: {}");
         File.WriteAllText(System.IO.Path.Combine(project.Path, "Pulumi.arn.yaml"),
             "config:\n  infra:loadBalancer: { certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b9e-2d4a-4c8e-9b7a-3e5f1a2b4c6d }\n");
         string[] args = option == "--domain" ? ["cert", stack, "--domain", value] : ["cert", stack, "--domain", "dev.example.com", option, value];
@@ -217,7 +218,7 @@ public class PlanToolTests
     [Test]
     public async Task The_cert_helper_never_overwrites_a_key_without_force()
     {
-        using var project = TempProject.With("dev", "config: {}");
+        using var project = ProjectCopy.With("dev", "config: {}");
         Assert.That((await Run("cert", "dev", "--domain", "dev.example.com", "--project", project.Path)).Code, Is.Zero);
         var key = System.IO.Path.Combine(project.Path, ".certs", "dev", "private-key.pem");
         var first = File.ReadAllText(key);
@@ -226,20 +227,5 @@ public class PlanToolTests
         Assert.That(error, Does.Contain("pass --force to replace them"));
         Assert.That((await Run("cert", "dev", "--domain", "dev.example.com", "--force", "--project", project.Path)).Code, Is.Zero);
         Assert.That(File.ReadAllText(key), Is.Not.EqualTo(first));
-    }
-
-    sealed class TempProject : IDisposable
-    {
-        public string Path { get; } = Directory.CreateTempSubdirectory("plan-").FullName;
-
-        public static TempProject With(string stack, string yaml)
-        {
-            var project = new TempProject();
-            File.WriteAllText(System.IO.Path.Combine(project.Path, "Pulumi.yaml"), "name: infra\nruntime: dotnet\n");
-            File.WriteAllText(System.IO.Path.Combine(project.Path, $"Pulumi.{stack}.yaml"), yaml);
-            return project;
-        }
-
-        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 }

@@ -4,6 +4,7 @@ using Infra.Configuration;
 using Infra.Plan;
 using Infra.Plan.Checks;
 using Infra.Tests.Stacks;
+using static Infra.Tests.Tools.PlanEdits;
 
 namespace Infra.Tests.Tools;
 
@@ -12,21 +13,6 @@ public class SecurityCheckTests
 {
     static readonly Lazy<Task<PlanDocument>> Prod = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod"));
     static readonly Lazy<Task<PlanDocument>> Dev = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
-
-    static PlanDocument Edit(PlanDocument plan, string type, string name, Action<JsonObject> edit) => plan with
-    {
-        Resources = [.. plan.Resources.Select(resource =>
-        {
-            if (resource.Type != type || resource.Name != name)
-                return resource;
-            var inputs = resource.Inputs.DeepClone().AsObject();
-            edit(inputs);
-            return resource with { Inputs = inputs };
-        })],
-    };
-
-    static PlanDocument Without(PlanDocument plan, string type, string? name = null) =>
-        plan with { Resources = [.. plan.Resources.Where(resource => resource.Type != type || name is not null && resource.Name != name)] };
 
     static IReadOnlyList<Finding> Findings(PlanDocument plan, string rule) => [.. SecurityChecks.Run(plan, []).Where(finding => finding.Rule == rule)];
 
@@ -58,7 +44,7 @@ public class SecurityCheckTests
 
     [Test]
     public async Task SEC002_a_bucket_without_its_public_access_block_is_an_error() =>
-        Assert.That(Findings(Without(await Prod.Value, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "web-lb-logs"), "SEC002")
+        Assert.That(Findings(WithoutType(await Prod.Value, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "web-lb-logs"), "SEC002")
             .Select(finding => finding.Message), Is.EqualTo(new[] { "web-lb-logs: does not block all public access" }));
 
     [Test]
@@ -73,7 +59,7 @@ public class SecurityCheckTests
     [Test]
     public async Task SEC004_unencrypted_data_at_rest_is_flagged()
     {
-        var plan = Without(await Prod.Value, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "assets-bucket");
+        var plan = WithoutType(await Prod.Value, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "assets-bucket");
         plan = Edit(plan, Types.LaunchTemplate, "web", inputs => inputs["blockDeviceMappings"]![0]!["ebs"]!["encrypted"] = "false");
         plan = Edit(plan, Types.Queue, "jobs", inputs => inputs.Remove("sqsManagedSseEnabled"));
         Assert.That(Findings(plan, "SEC004").Where(finding => finding.Severity == Severity.Error).Select(finding => finding.Message),
@@ -83,7 +69,7 @@ public class SecurityCheckTests
     [Test]
     public async Task SEC005_plain_http_and_missing_tls_policies_are_flagged()
     {
-        var plan = Without(await Prod.Value, "aws:sns/topicPolicy:TopicPolicy");
+        var plan = WithoutType(await Prod.Value, "aws:sns/topicPolicy:TopicPolicy");
         plan = Edit(plan, Types.Distribution, "assets", inputs => inputs["defaultCacheBehavior"]!["viewerProtocolPolicy"] = "allow-all");
         Assert.That(Findings(plan, "SEC005").Select(finding => finding.Message),
             Is.EquivalentTo(new[] { "web-events: accepts publishing without TLS", "assets: serves viewers over plain HTTP" }));
@@ -92,13 +78,13 @@ public class SecurityCheckTests
     [Test]
     public async Task SEC006_a_vpc_without_flow_logs_is_an_error_and_unlogged_buckets_warnings()
     {
-        var plan = Without(Without(await Prod.Value, "aws:ec2/flowLog:FlowLog"), "aws:s3/bucketLogging:BucketLogging");
+        var plan = WithoutType(WithoutType(await Prod.Value, "aws:ec2/flowLog:FlowLog"), "aws:s3/bucketLogging:BucketLogging");
         var findings = Findings(plan, "SEC006");
         Assert.That(findings.Single(finding => finding.Severity == Severity.Error).Message, Is.EqualTo("network-vpc: has no flow logs"));
         Assert.That(findings.Select(finding => finding.Message), Does.Contain("assets-bucket: has no server access logging"));
         Assert.That(findings.Select(finding => finding.Message), Has.None.StartWith("web-lb-logs:"), "a log bucket logs nowhere");
         Assert.That(Findings(await Prod.Value, "SEC006"), Is.Empty, "VPC, balancer, CloudFront (standard logs v2) and bucket logs are all in place");
-        var undelivered = Without(await Prod.Value, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
+        var undelivered = WithoutType(await Prod.Value, "aws:cloudwatch/logDeliverySource:LogDeliverySource");
         Assert.That(Message(undelivered, "SEC006"), Is.EqualTo("assets: writes no standard logs"));
     }
 
@@ -133,7 +119,7 @@ public class SecurityCheckTests
 
     [Test]
     public async Task SEC010_an_internet_facing_balancer_without_a_web_acl_is_flagged() =>
-        Assert.That(Message(Without(await Prod.Value, "aws:wafv2/webAclAssociation:WebAclAssociation"), "SEC010"), Is.EqualTo("web-lb: is internet-facing without a web ACL"));
+        Assert.That(Message(WithoutType(await Prod.Value, "aws:wafv2/webAclAssociation:WebAclAssociation"), "SEC010"), Is.EqualTo("web-lb: is internet-facing without a web ACL"));
 
     [Test]
     public async Task SEC011_a_default_security_group_with_rules_is_flagged() =>
