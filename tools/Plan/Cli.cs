@@ -105,6 +105,12 @@ public static class Cli
     static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
         bool interactive, bool showProgress)
     {
+        if (!Directory.Exists(project))
+        {
+            await error.WriteLineAsync($"--project {project}: no such folder.");
+            return (null, ConfigurationError);
+        }
+
         if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
         {
             var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
@@ -173,15 +179,31 @@ public static class Cli
     static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
         bool interactive, BaseChoice baseline)
     {
-        if (baseline.Ref is not null && baseline.Plan is not null || format == "markdown" && !baseline.Any || format == "mermaid" && baseline.Any)
+        var conflict = baseline.Ref is not null && baseline.Plan is not null ? "--base and --base-plan: give one of them, not both."
+            : format == "markdown" && !baseline.Any ? "--format markdown is a diff: give --base <git ref> or --base-plan <plan.json> to compare with."
+            : format == "mermaid" && baseline.Any ? "--format mermaid draws a plan, not a diff: leave out --base and --base-plan."
+            : null;
+        if (conflict is not null)
         {
-            await error.WriteLineAsync("Use --base or --base-plan, not both; markdown is for a diff, mermaid for a plan.");
+            await error.WriteLineAsync(conflict);
             return ConfigurationError;
         }
 
         if (baseline.Plan is { Exists: false } missing)
         {
             await error.WriteLineAsync($"--base-plan {missing.FullName}: no such file.");
+            return ConfigurationError;
+        }
+
+        try
+        {
+            // A ref git does not know is refused before the stack is planned.
+            if (baseline.Ref is { } reference)
+                await Diff.BasePlan.CommitAsync(project, reference);
+        }
+        catch (Diff.BasePlan.Failure failure)
+        {
+            await error.WriteLineAsync(failure.Message);
             return ConfigurationError;
         }
 
@@ -349,14 +371,15 @@ public static class Cli
         });
     }
 
-    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log.</summary>
+    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log, each
+    /// line trimmed to its content.</summary>
     static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(terminal ? writer : new TrimmedLines(writer)),
             Interactive = InteractionSupport.No,
         });
         if (!terminal)
