@@ -68,7 +68,11 @@ public static class WebStack
         var outputs = new Dictionary<string, object?>
         {
             ["siteUrl"] = loadBalancer.Url,
-            ["loadBalancerDnsName"] = loadBalancer.DnsName,
+            [RegionExports.BalancerDnsNameName] = loadBalancer.DnsName,
+            // What a global stack reads through its StackReference (README, More than one region).
+            [RegionExports.BalancerZoneIdName] = loadBalancer.ZoneId,
+            [RegionExports.RegionName] = settings.Region,
+            [RegionExports.InternalName] = settings.LoadBalancer.Internal,
             ["assetDomain"] = assets.DomainName,
             ["assetHosts"] = assets.AssetHosts,
             ["assetBucket"] = assets.BucketName,
@@ -77,6 +81,10 @@ public static class WebStack
             ["vpcId"] = network.VpcId,
             ["notificationTopicArn"] = web.TopicArn,
         };
+        if (settings.LoadBalancer.Certificate?.DnsNames is { Count: > 0 } names)
+            outputs[RegionExports.CertificateNamesName] = names;
+        if (settings.LoadBalancer.Dns is { } dns)
+            outputs[RegionExports.DomainNameName] = dns.DomainName;
         if (jobs is not null)
         {
             outputs["queueUrl"] = jobs.Url;
