@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
@@ -71,8 +72,8 @@ public static class WebStack
             [RegionExports.BalancerDnsNameName] = loadBalancer.DnsName,
             // What a global stack reads through its StackReference (README, More than one region).
             [RegionExports.BalancerZoneIdName] = loadBalancer.ZoneId,
-            [RegionExports.RegionName] = settings.Region,
-            [RegionExports.InternalName] = settings.LoadBalancer.Internal,
+            [RegionExports.RegionName] = Output.Create(settings.Region),
+            [RegionExports.InternalName] = Output.Create(settings.LoadBalancer.Internal),
             ["assetDomain"] = assets.DomainName,
             ["assetHosts"] = assets.AssetHosts,
             ["assetBucket"] = assets.BucketName,
@@ -82,9 +83,9 @@ public static class WebStack
             ["notificationTopicArn"] = web.TopicArn,
         };
         if (settings.LoadBalancer.Certificate?.DnsNames is { Count: > 0 } names)
-            outputs[RegionExports.CertificateNamesName] = names;
+            outputs[RegionExports.CertificateNamesName] = Output.Create(names.ToImmutableArray());
         if (settings.LoadBalancer.Dns is { } dns)
-            outputs[RegionExports.DomainNameName] = dns.DomainName;
+            outputs[RegionExports.DomainNameName] = Output.Create(dns.DomainName);
         if (jobs is not null)
         {
             outputs["queueUrl"] = jobs.Url;

@@ -29,7 +29,7 @@ public static class PlanRunner
         var site = GlobalSettings.IsGlobal(config) ? await SitePlan.RegionsAsync(projectDirectory, file, config) : null;
         var engine = new PlanEngine(new FakeAws(RegionOf(file)) { StackOutputs = site?.StackOutputs ?? ImmutableDictionary<string, ImmutableDictionary<string, object>>.Empty });
         Graph graph;
-        using (file.Apply(change))
+        using (file.Apply(_ => new Dictionary<string, string>(config)))
             graph = await engine.RunAsync(() => site is null ? WebStack.RunAsync(engine.Options()) : GlobalStack.RunAsync(engine.Options()),
                 new Pulumi.Testing.TestOptions { ProjectName = file.Project, StackName = stack, IsPreview = false });
 
