@@ -47,6 +47,9 @@ public sealed record CertificateArgs
     public PemSource? PrivateKey { get; init; }
     public PemSource? Chain { get; init; }
     public string? Arn { get; init; }
+
+    /// <summary>The host names of an uploaded certificate; null for an ARN (ACM or IAM alone knows its names).</summary>
+    public IReadOnlyList<string>? DnsNames => Body is { } body ? PemChecks.DnsNames(body.Pem) : null;
 }
 
 /// <summary>AWS WAF in front of the balancer: a per-IP rate limit, then AWS's managed rule groups.</summary>
