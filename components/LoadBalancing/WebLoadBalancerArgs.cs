@@ -186,7 +186,8 @@ public sealed record WebLoadBalancerArgs
 
     /// <summary>A network balancer writes access logs only for its TLS listeners (AWS: "Access logs are created only
     /// if the load balancer has a TLS listener").</summary>
-    public bool CanLogAccess => Type != LoadBalancerType.Network || Listeners.Any(listener => listener.Protocol == "TLS");
+    public static bool CanLogAccess(LoadBalancerType type, IEnumerable<ListenerArgs> listeners) =>
+        type != LoadBalancerType.Network || listeners.Any(listener => listener.Protocol == "TLS");
 
     internal bool UploadsCertificate => Certificate is { Body: not null } or { PrivateKey: not null };
 
@@ -219,7 +220,7 @@ public sealed record WebLoadBalancerArgs
                 checks.Add("accessLogs.intervalMinutes", interval, "only a classic balancer takes an interval; application and network balancers publish every 5 minutes");
             else if (logs.IntervalMinutes is { } minutes)
                 checks.Require(minutes is 5 or 60, "accessLogs.intervalMinutes", minutes, "must be 5 or 60");
-            if (!CanLogAccess)
+            if (!CanLogAccess(Type, Listeners))
                 checks.Add("accessLogs.enabled", true,
                     "a network load balancer writes access logs only for TLS listeners: add a listener with protocol TLS, or set accessLogs.enabled to false");
         }

@@ -34,7 +34,7 @@ public static class LoadBalancerConfig
             _ => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")],
         };
         // Prod logs by default where the balancer can: a network balancer only logs its TLS listeners.
-        var logsByDefault = prod && new WebLoadBalancerArgs { Type = type, Listeners = listeners }.CanLogAccess;
+        var logsByDefault = prod && WebLoadBalancerArgs.CanLogAccess(type, listeners);
         return new WebLoadBalancerArgs
         {
             Type = type,

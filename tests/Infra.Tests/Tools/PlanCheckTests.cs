@@ -89,6 +89,17 @@ public class PlanCheckTests
     }
 
     [Test]
+    public async Task LB004_an_application_log_bucket_that_the_regions_elb_account_may_not_write_is_refused()
+    {
+        var plan = Edit(await Plan("prod"), Types.BucketPolicy, "web-lb-logs", inputs => inputs["policy"] =
+            PlanGraph.Text(inputs["policy"])!.Replace("\"AWS\":\"arn:aws:iam::127311923021:root\"", "\"Service\":\"delivery.logs.amazonaws.com\"", StringComparison.Ordinal));
+        var finding = Findings(plan, "LB004").Single();
+        Assert.That(finding.Message, Does.StartWith("web-lb-logs: the access-log bucket of the application balancer web-lb does not let AWS arn:aws:iam::127311923021:root s3:PutObject on arn:aws:s3:::")
+            .And.EndWith("/alb/AWSLogs/123456789012/elasticloadbalancing/us-east-1/log.gz; AWS refuses to turn the logs on"));
+        Assert.That(finding.Fix, Is.EqualTo("give the bucket the policy AWS documents for application balancers: arn:aws:iam::127311923021:root may s3:PutObject"));
+    }
+
+    [Test]
     public async Task CW001_a_latency_alarm_on_a_target_group_without_traffic_never_fires()
     {
         // The original defect: the alarm watched the group behind the redirect-only listener.

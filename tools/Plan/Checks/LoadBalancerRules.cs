@@ -177,17 +177,17 @@ public sealed class AccessLogBucketPolicy : IPlanRule
             var region = graph.RegionOf(balancer);
             var logFile = $"{bucketArn}/{(prefix is { Length: > 0 } ? prefix + "/" : "")}AWSLogs/{account}/elasticloadbalancing/{region}/log.gz";
             (string Type, string Identifier) writer = type == "network" ? ("Service", LogDelivery.NetworkService) : LogDelivery.ElbPrincipal(region);
-            var needed = type == "network"
-                ? new[] { ("s3:GetBucketAcl", bucketArn), ("s3:PutObject", logFile) }
+            (string Action, string Resource)[] needed = type == "network"
+                ? [("s3:GetBucketAcl", bucketArn), ("s3:PutObject", logFile)]
                 : [("s3:PutObject", logFile)];
             var policy = graph.OfType(Types.BucketPolicy).FirstOrDefault(candidate => Text(candidate.Inputs["bucket"]) == bucketName);
             var statements = IamPolicy.Statements(policy?.Inputs["policy"]).ToList();
-            var missing = needed.Where(grant => !statements.Any(statement => IamPolicy.Allows(statement, writer, grant.Item1, grant.Item2))).ToList();
+            var missing = needed.Where(grant => !statements.Any(statement => IamPolicy.Allows(statement, writer, grant.Action, grant.Resource))).ToList();
             if (missing.Count == 0)
                 continue;
             yield return new Finding(Id, Severity, [balancer.Urn, .. new[] { bucket?.Urn, policy?.Urn }.OfType<string>()],
-                $"{bucket?.Name ?? bucketName}: the access-log bucket of the {type} balancer {balancer.Name} does not let {writer.Type} {writer.Identifier} {string.Join(" and ", missing.Select(grant => $"{grant.Item1} on {grant.Item2}"))}; AWS refuses to turn the logs on",
-                $"give the bucket the policy AWS documents for {type} balancers: {writer.Identifier} may {string.Join(" and ", needed.Select(grant => grant.Item1))}{(type == "network" ? " (with aws:SourceAccount and aws:SourceArn conditions)" : "")}");
+                $"{bucket?.Name ?? bucketName}: the access-log bucket of the {type} balancer {balancer.Name} does not let {writer.Type} {writer.Identifier} {string.Join(" and ", missing.Select(grant => $"{grant.Action} on {grant.Resource}"))}; AWS refuses to turn the logs on",
+                $"give the bucket the policy AWS documents for {type} balancers: {writer.Identifier} may {string.Join(" and ", needed.Select(grant => grant.Action))}{(type == "network" ? " (with aws:SourceAccount and aws:SourceArn conditions)" : "")}");
         }
     }
 }
