@@ -286,7 +286,7 @@ public class WebLoadBalancerTests
         yield return Case(a => a with { Listeners = [new(80, "TCP", 8080, "HTTP")] }, "loadBalancer.listeners[0].protocol = 'TCP': must be one of HTTP, HTTPS");
         yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP"), new(80, "HTTP", 8081, "HTTP")] }, "loadBalancer.listeners = 80: two listeners cannot share a port");
         yield return Case(a => a with { Certificate = null }, "loadBalancer.certificateArn = (not set): an HTTPS listener needs a certificate: set certificateArn, or upload one");
-        yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP")], RedirectHttpToHttps = true }, "loadBalancer.redirectHttpToHttps = True: needs an HTTPS listener on port 443");
+        yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP")], RedirectHttpToHttps = true }, "loadBalancer.redirectHttpToHttps = true: needs an HTTPS listener on port 443");
         yield return Case(a => a with { SslPolicy = "ELBSecurityPolicy-2016-08" }, "loadBalancer.sslPolicy = 'ELBSecurityPolicy-2016-08': must be one of ELBSecurityPolicy-TLS13-1-2-2021-06");
         yield return Case(a => a with { Dns = new DnsArgs("zone", "www.example.com") }, "loadBalancer.dns.zoneId = 'zone': must be a Route 53 hosted zone id");
     }
