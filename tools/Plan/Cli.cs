@@ -308,7 +308,7 @@ public static class Cli
         {
             report = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName)).Estimate(plan);
         }
-        catch (Exception exception) when (exception is Cost.CostModel.UnknownRegion or InvalidDataException or FileNotFoundException)
+        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
         {
             await error.WriteLineAsync(exception.Message);
             return ConfigurationError;
