@@ -35,7 +35,7 @@ public static class ReplacementTriggers
         ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = Set("role", "policyArn"),
         ["aws:iam/instanceProfile:InstanceProfile"] = Set("name", "namePrefix", "path"),
         ["aws:iam/serverCertificate:ServerCertificate"] = Set("certificateBody", "certificateChain", "privateKey", "name", "namePrefix", "path"),
-        ["aws:lb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal", "loadBalancerType"),
+        ["aws:lb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"),
         ["aws:lb/targetGroup:TargetGroup"] = Set("name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"),
         ["aws:lb/listener:Listener"] = Set("loadBalancerArn"),
         ["aws:elb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal"),
@@ -71,6 +71,26 @@ public static class ReplacementTriggers
         ["aws:route53/record:Record"] = Set("zoneId", "name", "type"),
     };
 
+    /// <summary>Inputs naming subnets or security groups that AWS keeps in the resource's own VPC, which cannot change
+    /// after creation: when they move to a replaced VPC, the resource is replaced with them (an in-place update would
+    /// fail half-way through `pulumi up`). Launch templates are not here: they belong to no VPC, and a new version may
+    /// name the new VPC's security groups.</summary>
+    public static readonly IReadOnlyDictionary<string, VpcBinding> VpcBound = new Dictionary<string, VpcBinding>
+    {
+        ["aws:lb/loadBalancer:LoadBalancer"] = new(["subnets", "subnetMappings", "securityGroups"], "a load balancer stays in the VPC it was created in",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html"),
+        ["aws:elb/loadBalancer:LoadBalancer"] = new(["subnets", "securityGroups"], "a Classic Load Balancer stays in the VPC it was created in",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-manage-subnets.html"),
+        ["aws:ec2/vpcEndpoint:VpcEndpoint"] = new(["subnetIds", "securityGroupIds", "routeTableIds"], "an endpoint belongs to one VPC (vpcId forces a new one)",
+            "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html"),
+        ["aws:lb/targetGroup:TargetGroup"] = new(["vpcId"], "a target group belongs to one VPC (vpcId forces a new one)",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"),
+    };
+
+    /// <summary>Whether the input of the type must stay in the resource's VPC (see VpcBound).</summary>
+    public static VpcBinding? BoundToVpc(string type, string input) =>
+        VpcBound.TryGetValue(type, out var binding) && binding.Inputs.Contains(input) ? binding : null;
+
     /// <summary>A changed explicit provider (for example another region) replaces every resource it manages.</summary>
     public const string Provider = "provider";
 
@@ -80,6 +100,9 @@ public static class ReplacementTriggers
 
     static IReadOnlySet<string> Set(params string[] inputs) => inputs.ToHashSet();
 }
+
+/// <summary>Inputs of a type that must name resources of its own VPC, why, and where AWS says so.</summary>
+public sealed record VpcBinding(IReadOnlyList<string> Inputs, string Why, string Source);
 
 /// <summary>What an update sets in motion beyond the resource itself, for the diff to say.</summary>
 public static class ChangeEffects
