@@ -93,6 +93,20 @@ public class PlanDiffTests
     }
 
     [Test]
+    public void A_network_load_balancer_is_replaced_when_it_loses_a_subnet_or_gains_its_first_security_group()
+    {
+        const string type = "aws:lb/loadBalancer:LoadBalancer";
+        var network = new JsonObject { ["loadBalancerType"] = "network" };
+        JsonNode List(params string[] items) => new JsonArray([.. items.Select(item => (JsonNode)item)]);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", network, List("subnet-a", "subnet-b"), List("subnet-a")), Is.True);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", network, List("subnet-a"), List("subnet-a", "subnet-b")), Is.False, "adding is in place");
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "securityGroups", network, List(), List("sg-a")), Is.True);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "securityGroups", network, List("sg-a"), List("sg-b")), Is.False);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", new JsonObject { ["loadBalancerType"] = "application" }, List("subnet-a", "subnet-b"), List("subnet-a")),
+            Is.False, "an application load balancer changes its subnets in place");
+    }
+
+    [Test]
     public async Task A_nested_change_shows_the_changed_leaf_with_its_path_and_nothing_is_cut()
     {
         var diff = await DevWith(Set("infra:loadBalancer", "healthCheck", new JsonObject { ["path"] = "/healthz" }));

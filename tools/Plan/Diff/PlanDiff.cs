@@ -89,7 +89,7 @@ public sealed record PlanDiff(string Stack, PlanDocument Base, PlanDocument Head
             var secretChanged = before.SecretDigests.TryGetValue(name, out var digestBefore) && after.SecretDigests.TryGetValue(name, out var digestAfter) && digestBefore != digestAfter;
             if (JsonNode.DeepEquals(was, now) && !secretChanged)
                 continue;
-            var forces = ReplacementTriggers.Forces(type, name);
+            var forces = ReplacementTriggers.Forces(type, name) || ReplacementTriggers.ForcesInShape(type, name, after.Inputs, was, now);
             if (now?.ToString() == PlanDocument.Secret || was?.ToString() == PlanDocument.Secret)
             {
                 yield return new InputChange(name, PlanDocument.Secret, Changed, forces);

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Infra.Plan.Diff;
 
 /// <summary>Which input changes make the AWS provider replace a resource instead of updating it, for every type the
@@ -86,6 +88,24 @@ public static class ReplacementTriggers
         ["aws:lb/targetGroup:TargetGroup"] = new(["vpcId"], "a target group belongs to one VPC (vpcId forces a new one)",
             "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"),
     };
+
+    /// <summary>Changes the provider replaces only in some shapes (its CustomizeDiff, not its schema): a network load
+    /// balancer cannot lose subnets or swap one for another, and cannot gain security groups when it has none or
+    /// drop all it has (terraform-provider-aws internal/service/elbv2/load_balancer.go, customizeDiffLoadBalancerNLB).</summary>
+    public static bool ForcesInShape(string type, string input, JsonNode? inputs, JsonNode? was, JsonNode? now)
+    {
+        if (type != "aws:lb/loadBalancer:LoadBalancer" || inputs?["loadBalancerType"]?.ToString() != "network")
+            return false;
+        var (before, after) = (Count(was), Count(now));
+        return input switch
+        {
+            "subnets" => after <= before,
+            "securityGroups" => (before == 0) != (after == 0),
+            _ => false,
+        };
+
+        static int Count(JsonNode? list) => list is JsonArray items ? items.Count : 0;
+    }
 
     /// <summary>Whether the input of the type must stay in the resource's VPC (see VpcBound).</summary>
     public static VpcBinding? BoundToVpc(string type, string input) =>
