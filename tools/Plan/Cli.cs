@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Infra.Configuration;
 using Pulumi;
 using Spectre.Console;
@@ -64,7 +65,7 @@ public static class Cli
         var hours = new Option<double>("--hours") { Description = "How long to simulate.", DefaultValueFactory = _ => 24 };
         var simFormat = new Option<string>("--format") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
         simFormat.AcceptOnlyFromAmong("text", "json");
-        var chart = new Option<FileInfo?>("--chart") { Description = "Write an SVG chart per tier to this file." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Write the chart, a panel per tier, to this .svg or .png file." };
         var simulate = new Command("simulate", "Replay load through the stack's own alarms, policies and schedules: does it scale in time?")
             { simStack, scenario, trace, hours, simFormat, chart, outFile, project, verbose };
         simulate.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => SimulateAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
@@ -104,6 +105,12 @@ public static class Cli
     static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
         bool interactive, bool showProgress)
     {
+        if (!Directory.Exists(project))
+        {
+            await error.WriteLineAsync($"--project {project}: no such folder.");
+            return (null, ConfigurationError);
+        }
+
         if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
         {
             var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
@@ -172,15 +179,31 @@ public static class Cli
     static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
         bool interactive, BaseChoice baseline)
     {
-        if (baseline.Ref is not null && baseline.Plan is not null || format == "markdown" && !baseline.Any || format == "mermaid" && baseline.Any)
+        var conflict = baseline.Ref is not null && baseline.Plan is not null ? "--base and --base-plan: give one of them, not both."
+            : format == "markdown" && !baseline.Any ? "--format markdown is a diff: give --base <git ref> or --base-plan <plan.json> to compare with."
+            : format == "mermaid" && baseline.Any ? "--format mermaid draws a plan, not a diff: leave out --base and --base-plan."
+            : null;
+        if (conflict is not null)
         {
-            await error.WriteLineAsync("Use --base or --base-plan, not both; markdown is for a diff, mermaid for a plan.");
+            await error.WriteLineAsync(conflict);
             return ConfigurationError;
         }
 
         if (baseline.Plan is { Exists: false } missing)
         {
             await error.WriteLineAsync($"--base-plan {missing.FullName}: no such file.");
+            return ConfigurationError;
+        }
+
+        try
+        {
+            // A ref git does not know is refused before the stack is planned.
+            if (baseline.Ref is { } reference)
+                await Diff.BasePlan.CommitAsync(project, reference);
+        }
+        catch (Diff.BasePlan.Failure failure)
+        {
+            await error.WriteLineAsync(failure.Message);
             return ConfigurationError;
         }
 
@@ -240,23 +263,41 @@ public static class Cli
             return ConfigurationError;
         }
 
+        var problem = Simulate.SimulationOptions.HoursProblem(hours) is { } hoursProblem ? $"--hours {hours.ToString(CultureInfo.InvariantCulture)}: {hoursProblem}."
+            : chart is not null && !Simulate.SimulationOutput.ChartExtensions.Contains(chart.Extension.ToLowerInvariant())
+                ? $"--chart {chart.FullName}: the chart is {string.Join(" or ", Simulate.SimulationOutput.ChartExtensions)}; end the file name with one of them."
+            : chart is { Directory: { Exists: false } folder } ? $"--chart {chart.FullName}: the folder {folder.FullName} does not exist."
+            : chart is not null && Directory.Exists(chart.FullName) ? $"--chart {chart.FullName}: a folder of that name is in the way; name a file."
+            : null;
+        if (problem is not null)
+        {
+            await error.WriteLineAsync(problem);
+            return ConfigurationError;
+        }
+
         Simulate.Scenario load;
         try
         {
             load = trace is not null ? Simulate.Scenario.FromCsv(trace.FullName) : Simulate.Scenario.Named(scenarioName!);
         }
-        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
+        catch (InvalidDataException exception)
         {
             await error.WriteLineAsync(exception.Message);
+            return ConfigurationError;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"--trace {trace!.FullName}: cannot be read ({exception.Message})");
             return ConfigurationError;
         }
 
         var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
         if (plan is null)
             return code;
+        var tiers = Simulate.TierModel.From(plan);
         var result = new Simulate.Simulator(new Simulate.SimulationOptions { Hours = hours })
-            .Run(stack, Simulate.TierModel.From(plan), load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
-        var findings = Simulate.SimulationOutput.Findings(result, plan);
+            .Run(stack, tiers, load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
+        var findings = Simulate.SimulationOutput.Findings(result, tiers, load, plan);
         var emitted = await EmitAsync(outFile, output, error, async writer =>
         {
             if (format == "json")
@@ -264,13 +305,20 @@ public static class Cli
             else
                 Simulate.SimulationOutput.Text(result, findings, Console(writer, interactive && outFile is null, width: 200));
         });
-        if (emitted == Ok && chart is not null)
+        if (emitted != Ok || chart is null)
+            return emitted;
+        try
         {
             Simulate.SimulationOutput.Chart(result, chart.FullName);
-            await error.WriteLineAsync($"Wrote the chart to {chart.FullName}.");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"--chart {chart.FullName}: cannot write there ({exception.Message}).");
+            return ConfigurationError;
         }
 
-        return emitted;
+        await error.WriteLineAsync($"Wrote the chart to {chart.FullName}.");
+        return Ok;
     }
 
     static async Task<int> CheckAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error, bool interactive)
@@ -323,14 +371,15 @@ public static class Cli
         });
     }
 
-    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log.</summary>
+    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log, each
+    /// line trimmed to its content.</summary>
     static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(terminal ? writer : new TrimmedLines(writer)),
             Interactive = InteractionSupport.No,
         });
         if (!terminal)

@@ -35,13 +35,14 @@ public sealed record Capacity(double Min, double Desired, double Scheduled, doub
             .Where(schedule => PlanGraph.Text(schedule.Inputs["autoscalingGroupName"]) == name).ToList();
         if (schedules.Count == 0)
             return new Capacity(min, desired, desired, max);
-        var (lowest, average) = ThroughTheWeek(new Bounds(min, max, desired), schedules);
-        return new Capacity(lowest, desired, average, max);
+        var (lowest, average, highest) = ThroughTheWeek(new Bounds(min, max, desired), schedules);
+        // A schedule may raise the group's maximum while it is active.
+        return new Capacity(lowest, desired, average, Math.Max(max, highest));
     }
 
-    /// <summary>Hour by hour through the week: the lowest minimum and the average desired capacity. A scheduled action
+    /// <summary>Hour by hour through the week: the lowest minimum, the average desired capacity and the highest maximum. A scheduled action
     /// sets what it names; desired capacity then stays within the new bounds, as Auto Scaling keeps it.</summary>
-    static (int Lowest, double Average) ThroughTheWeek(Bounds initial, IReadOnlyList<PlannedResource> schedules)
+    static (int Lowest, double Average, int Highest) ThroughTheWeek(Bounds initial, IReadOnlyList<PlannedResource> schedules)
     {
         var events = schedules.SelectMany(schedule =>
         {
@@ -52,7 +53,7 @@ public sealed record Capacity(double Min, double Desired, double Scheduled, doub
                 .GetOccurrences(Week.AddDays(-7), Week.AddDays(7), zone).Select(at => (At: at, Change: change));
         }).OrderBy(change => change.At).ToList();
         var current = initial;
-        var (lowest, total, next) = (int.MaxValue, 0.0, 0);
+        var (lowest, highest, total, next) = (int.MaxValue, 0, 0.0, 0);
         for (var hour = Week.AddDays(-7); hour < Week.AddDays(7); hour = hour.AddHours(1))
         {
             while (next < events.Count && events[next].At <= hour)
@@ -65,9 +66,10 @@ public sealed record Capacity(double Min, double Desired, double Scheduled, doub
             if (hour < Week)
                 continue;
             lowest = Math.Min(lowest, current.Min);
+            highest = Math.Max(highest, current.Max);
             total += current.Desired;
         }
 
-        return (lowest, total / (7 * 24));
+        return (lowest, total / (7 * 24), highest);
     }
 }
