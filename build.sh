@@ -50,16 +50,16 @@ choose_sdk() {
 }
 
 fingerprint() {   # PATHSPEC...: digest of the files' contents and of everything else a build depends on
+  local files
   # Outside a git checkout (an unpacked archive) nothing says what changed: build every time.
-  git rev-parse --is-inside-work-tree >/dev/null 2>&1 || { echo "unknown-$$-$RANDOM"; return; }
-  {
-    echo "$sdk;${NUGET_EXTRA_SOURCES:-};$(dotnet_sdks)"
-    git ls-files -z --cached --others --exclude-standard --deduplicate -- "$@" |
-      while IFS= read -r -d '' file; do [ -f "$file" ] && printf '%s\0' "$file"; done | xargs -0 -r sha256sum
-  } | sha256sum | cut -c1-20
+  files="$(git ls-files -co --exclude-standard --deduplicate -- "$@" 2>/dev/null)" || { echo "unknown-$$-$RANDOM"; return; }
+  local dotnet; dotnet="$(readlink -f "$(command -v dotnet)")"
+  local sdks=("${dotnet%/*}"/sdk/*)
+  local print
+  # A tracked file deleted from the working tree drops out of the list (sha256sum says so on stderr).
+  print="$({ echo "$sdk;${NUGET_EXTRA_SOURCES:-};${sdks[*]##*/}"; tr '\n' '\0' <<<"$files" | xargs -0 -r sha256sum 2>/dev/null || true; } | sha256sum)"
+  echo "${print:0:20}"
 }
-
-dotnet_sdks() { local dotnet; dotnet="$(readlink -f "$(command -v dotnet)")"; ls "$(dirname "$dotnet")/sdk"; }
 
 fresh() { [ -f "$stamps/$1" ] && [ "$(cat "$stamps/$1")" = "$2" ] && [ -e "$3" ]; }   # NAME FINGERPRINT OUTPUT
 
