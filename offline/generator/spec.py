@@ -12,7 +12,11 @@ TAGS = ["tags"]
 # "secret": what @pulumi/aws 7.48.0's JavaScript wraps in pulumi.secret and lists in additionalSecretOutputs;
 # listed inputs become secrets in their setters, and every name goes into the resource's AdditionalSecretOutputs.
 RESOURCES = {
-    "index:Provider": {"inputs": ["region", "defaultTags"], "outputs": ["region"], "secret": ["accessKey", "secretKey", "token"]},
+    # "defaults": statements of the Args constructor, where the real package sets inputs the program never sets.
+    "index:Provider": {"inputs": ["region", "defaultTags", "skipCredentialsValidation", "skipRegionValidation"],
+                       "outputs": ["region"], "secret": ["accessKey", "secretKey", "token"],
+                       "defaults": ['if (Utilities.EnvironmentValue("AWS_REGION", "AWS_DEFAULT_REGION") is { } region) Region = region;',
+                                    "SkipCredentialsValidation = false;", "SkipRegionValidation = true;"]},
     # network
     "ec2:Vpc": {"inputs": ["cidrBlock", "enableDnsHostnames", "enableDnsSupport", "assignGeneratedIpv6CidrBlock"] + TAGS,
                 "outputs": ["arn", "cidrBlock", "enableDnsHostnames", "enableDnsSupport", "assignGeneratedIpv6CidrBlock",
@@ -32,7 +36,8 @@ RESOURCES = {
                               "natGatewayId", "egressOnlyGatewayId"]},
     "ec2:RouteTableAssociation": {"inputs": ["subnetId", "routeTableId"], "outputs": ["subnetId", "routeTableId"]},
     "ec2:SecurityGroup": {"inputs": ["vpcId", "name", "description", "revokeRulesOnDelete"] + TAGS,
-                          "outputs": ["arn", "vpcId", "name", "description"] + TAGS},
+                          "outputs": ["arn", "vpcId", "name", "description"] + TAGS,
+                          "defaults": ['Description = "Managed by Pulumi";']},
     "vpc:SecurityGroupIngressRule": {"inputs": ["securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4",
                                                 "cidrIpv6", "referencedSecurityGroupId", "description"] + TAGS,
                                      "outputs": ["securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4",
@@ -177,8 +182,16 @@ RESOURCES = {
                         "secret": ["privateKey", "privateKeyWo"]},
     "acm:CertificateValidation": {"inputs": ["certificateArn", "validationRecordFqdns"],
                                   "outputs": ["certificateArn", "validationRecordFqdns"]},
-    "route53:Record": {"inputs": ["zoneId", "name", "type", "ttl", "records", "aliases", "allowOverwrite"],
-                       "outputs": ["fqdn", "zoneId", "name", "type", "ttl", "records", "aliases"]},
+    "route53:Record": {"inputs": ["zoneId", "name", "type", "ttl", "records", "aliases", "allowOverwrite",
+                                  "setIdentifier", "healthCheckId", "latencyRoutingPolicies",
+                                  "geolocationRoutingPolicies", "failoverRoutingPolicies"],
+                       "outputs": ["fqdn", "zoneId", "name", "type", "ttl", "records", "aliases", "setIdentifier",
+                                   "healthCheckId", "latencyRoutingPolicies", "geolocationRoutingPolicies",
+                                   "failoverRoutingPolicies"]},
+    "route53:HealthCheck": {"inputs": ["type", "fqdn", "port", "resourcePath", "requestInterval", "failureThreshold",
+                                       "measureLatency", "enableSni", "regions", "referenceName"] + TAGS,
+                            "outputs": ["arn", "type", "fqdn", "port", "resourcePath", "requestInterval",
+                                        "failureThreshold", "measureLatency", "enableSni", "regions"] + TAGS},
 }
 
 INVOKES = {
@@ -247,6 +260,9 @@ NESTED = {
     "acm.CertificateDomainValidationOption": ["domainName", "resourceRecordName", "resourceRecordType",
                                               "resourceRecordValue"],
     "route53.RecordAlias": ["evaluateTargetHealth", "name", "zoneId"],
+    "route53.RecordLatencyRoutingPolicy": ["region"],
+    "route53.RecordGeolocationRoutingPolicy": ["continent", "country", "subdivision"],
+    "route53.RecordFailoverRoutingPolicy": ["type"],
 }
 
 ENUMS = {}

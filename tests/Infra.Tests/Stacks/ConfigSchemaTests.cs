@@ -20,7 +20,9 @@ public class ConfigSchemaTests
     static readonly Dictionary<string, string> Base = Extend(new Dictionary<string, string>(Dev.Config),
         ("infra:loadBalancer", "dns", """{"zoneId":"Z0123456789ABCDEFGHIJ","domainName":"www.example.com"}"""),
         ("infra:assets", "hosts", """{"count":2,"domain":"example.com","hostedZoneId":"Z0123456789ABCDEFGHIJ"}"""),
-        ("infra:assets", "geoRestriction", """{"type":"whitelist","locations":["US"]}"""));
+        ("infra:assets", "geoRestriction", """{"type":"whitelist","locations":["US"]}"""),
+        ("infra:global", "domainName", "\"www.example.com\""), ("infra:global", "zoneId", "\"Z0123456789ABCDEFGHIJ\""),
+        ("infra:global", "regions", """[{"stack":"site-us"}]"""), ("infra:global", "healthCheck", """{"path":"/health"}"""));
 
     static Dictionary<string, string> Extend(Dictionary<string, string> values, params (string Key, string Name, string Json)[] additions)
     {
@@ -136,6 +138,16 @@ public class ConfigSchemaTests
             // Empty objects break combinations (e.g. a listener without a port); only the keys read matter here.
         }
 
+        try
+        {
+            // infra:global is a global stack's; its reader reads it.
+            GlobalSettings.Load(new ConfigSource("infra", "global", config, new HashSet<string>()), read);
+        }
+        catch (ValidationException)
+        {
+            // The regional sections are refused in a global stack; only the keys read matter here.
+        }
+
         var declared = SchemaKeys().Select(leaf => leaf.Key).ToHashSet();
         Assert.That(read.Except(declared).Order(), Is.Empty, "read but not in the schema");
         Assert.That(declared.Except(read).Order(), Is.Empty, "in the schema but never read");
@@ -173,8 +185,25 @@ public class ConfigSchemaTests
         }
     }
 
+    /// <summary>Its content is still checked, so the next run does not bring a new problem; the text is never shown.</summary>
     [Test]
-    public void A_private_key_in_plain_text_is_refused_as_not_secret_and_never_compared_or_shown()
+    public void A_private_key_in_plain_text_that_does_not_match_is_refused_for_both_at_once()
+    {
+        using var other = System.Security.Cryptography.RSA.Create(2048);
+        var pem = other.ExportPkcs8PrivateKeyPem();
+        var values = new Dictionary<string, string>(Dev.Config) { ["infra:certificatePrivateKey"] = pem };
+        var secrets = Dev.SecretKeys.Where(key => key != "infra:certificatePrivateKey").ToHashSet();
+        var failure = Assert.Throws<ValidationException>(() => StackSettings.Load(new ConfigSource("infra", "dev", values, secrets)))!;
+        Assert.That(failure.Problems.Select(problem => problem.ToString()), Is.EqualTo(new[]
+        {
+            "infra:certificatePrivateKey = '(plain text, not shown)': must be a secret: pulumi config set --secret infra:certificatePrivateKey -- \"$(cat file.pem)\"",
+            "infra:certificatePrivateKey = '[secret]': the private key does not match the certificate's public key",
+        }));
+        Assert.That(failure.Message, Does.Not.Contain(pem.Split('\n')[1]));
+    }
+
+    [Test]
+    public void A_private_key_in_plain_text_is_refused_as_not_secret_and_never_shown()
     {
         var pem = StackFile.PlaceholderCertificate.Value.PrivateKeyPem;
         var values = new Dictionary<string, string>(Dev.Config) { ["infra:certificatePrivateKey"] = pem };
