@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using Pulumi;
 
@@ -58,17 +59,21 @@ internal static class ArgsWalker
         return secret;
     }
 
+    // Per args type, read once: a plan walks every resource's args, a warm re-plan the same types again.
+    static readonly ConcurrentDictionary<Type, (string Name, MemberInfo Member)[]> InputsByType = new();
+
     /// <summary>[Input] fields and properties with their wire names (the attribute's first constructor argument).</summary>
-    static IEnumerable<(string Name, object? Value)> InputMembers(object args)
+    static IEnumerable<(string Name, object? Value)> InputMembers(object args) =>
+        InputsByType.GetOrAdd(args.GetType(), InputsOf)
+            .Select(input => (input.Name, input.Member is FieldInfo field ? field.GetValue(args) : ((PropertyInfo)input.Member).GetValue(args)));
+
+    static (string Name, MemberInfo Member)[] InputsOf(Type type)
     {
-        var type = args.GetType();
+        var inputs = new List<(string, MemberInfo)>();
         IEnumerable<MemberInfo> members = [.. type.GetFields(Members), .. type.GetProperties(Members)];
         foreach (var member in members)
-        {
-            var input = member.GetCustomAttributesData().FirstOrDefault(data => data.AttributeType == typeof(InputAttribute));
-            if (input?.ConstructorArguments[0].Value is not string name)
-                continue;
-            yield return (name, member is FieldInfo field ? field.GetValue(args) : ((PropertyInfo)member).GetValue(args));
-        }
+            if (member.GetCustomAttributesData().FirstOrDefault(data => data.AttributeType == typeof(InputAttribute))?.ConstructorArguments[0].Value is string name)
+                inputs.Add((name, member));
+        return [.. inputs];
     }
 }

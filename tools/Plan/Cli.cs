@@ -23,14 +23,23 @@ public static class Cli
         var basePlan = new Option<FileInfo?>("--base-plan") { Description = "Show what changes against a saved JSON plan." };
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the plan to this file instead of the terminal." };
         var project = new Option<DirectoryInfo?>("--project") { Description = "The folder of Pulumi.yaml (default: found from the current folder up)." };
+        var watch = new Option<bool>("--watch") { Description = "Keep planning: after each change of the stack file or of the tool's build output, print what changed." };
         var plan = new Command("plan", "Show what a stack will create, or with --base what a change does, without an AWS account or the Pulumi CLI.")
-            { stack, format, outFile, project, baseRef, basePlan, verbose };
-        plan.SetAction((result, _) => Guard(result.GetValue(verbose), error, () =>
-            PlanAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(), result.GetValue(stack)!, result.GetValue(format)!,
-                result.GetValue(outFile), output, error, interactive, new BaseChoice(result.GetValue(baseRef), result.GetValue(basePlan)))));
+            { stack, format, outFile, project, baseRef, basePlan, watch, verbose };
+        plan.SetAction((result, cancel) => Guard(result.GetValue(verbose), error, () =>
+        {
+            var folder = result.GetValue(project)?.FullName ?? ProjectDirectory();
+            var baseline = new BaseChoice(result.GetValue(baseRef), result.GetValue(basePlan));
+            return result.GetValue(watch)
+                ? WatchAsync(folder, result.GetValue(stack)!, baseline.Any || result.GetValue(outFile) is not null || result.GetValue(format) != "tree",
+                    output, error, interactive, cancel)
+                : PlanAsync(folder, result.GetValue(stack)!, result.GetValue(format)!, result.GetValue(outFile), output, error, interactive, baseline);
+        }));
 
-        var bench = new Command("bench", "Time cold and warm plans of every stack, a 1,000-file upload and the test suite.") { verbose };
-        bench.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => Bench.RunAsync(ProjectDirectory(), output)));
+        var emptyApp = new Option<FileInfo>("--empty-app") { Description = "An empty console app built like this tool (./build.sh bench builds tools/Bench/Empty).", Required = true };
+        var bench = new Command("bench", "Time the plan, re-plan, diff, simulation and test suite of prod, each beside a baseline measured in the same run.")
+            { emptyApp, verbose };
+        bench.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => BenchAsync(ProjectDirectory(), result.GetValue(emptyApp)!, output, error)));
 
         var certStack = new Argument<string>("stack") { Description = "The stack the certificate is for." };
         var domain = new Option<string>("--domain") { Description = "The host name the certificate covers.", Required = true };
@@ -102,7 +111,7 @@ public static class Cli
 
     /// <summary>Plans a stack for a command: the plan, or the exit code after every message was printed (no stack
     /// file, an unwritable --out folder, an unreadable file, invalid configuration, a plan-check error).</summary>
-    static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
+    internal static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
         bool interactive, bool showProgress)
     {
         if (!Directory.Exists(project))
@@ -208,18 +217,28 @@ public static class Cli
         }
 
         var terminal = interactive && outFile is null;
-        var (document, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: terminal && format == "tree");
+        // The base is planned by its own process: both sides at once.
+        var basePlan = baseline.Any ? baseline.LoadAsync(project, stack) : null;
+        var (document, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: terminal && format == "tree" && !baseline.Any);
         if (document is null)
+        {
+            await Settled(basePlan);
             return code;
+        }
 
         if (baseline.Any && document.Regions.Count > 0)
+        {
+            // A site diffs region by region against their own base plans.
+            await Settled(basePlan);
             return await SiteDiffAsync(project, document, format, outFile, output, error, terminal, baseline);
+        }
+
         Diff.PlanDiff? diff = null;
-        if (baseline.Any)
+        if (basePlan is not null)
         {
             try
             {
-                diff = Diff.PlanDiff.Between(await baseline.LoadAsync(project, stack), document);
+                diff = Diff.PlanDiff.Between(await basePlan, document);
             }
             catch (Exception exception) when (exception is Diff.BasePlan.Failure or InvalidDataException or System.Text.Json.JsonException)
             {
@@ -256,6 +275,46 @@ public static class Cli
         }, diff is null
             ? $"Wrote the {format} plan of {stack} to {outFile?.FullName} ({TreePlan.Summary(document)})."
             : $"Wrote the {format} diff of {stack} to {outFile?.FullName} ({diff.Summary}).");
+    }
+
+    /// <summary>A base plan started in parallel and no longer needed: finished, whatever its outcome.</summary>
+    static Task Settled(Task? basePlan) => basePlan?.ContinueWith(_ => { }, TaskScheduler.Default) ?? Task.CompletedTask;
+
+    static async Task<int> WatchAsync(string project, string stack, bool otherOptions, TextWriter output, TextWriter error, bool interactive,
+        CancellationToken cancel)
+    {
+        if (otherOptions)
+        {
+            await error.WriteLineAsync("--watch prints the plan as a tree and then what each change does: it takes none of --base, --base-plan, --out, --format.");
+            return ConfigurationError;
+        }
+
+        if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
+            return (await PlanStackAsync(project, stack, null, error, interactive, showProgress: false)).Code;
+        return await Watch.RunAsync(project, stack, output, error, interactive, cancel);
+    }
+
+    /// <summary>bench plans prod: a stack that cannot be planned is reported like a plan's (exit 1), before anything is timed.</summary>
+    static async Task<int> BenchAsync(string project, FileInfo emptyApp, TextWriter output, TextWriter error)
+    {
+        if (!emptyApp.Exists)
+        {
+            await error.WriteLineAsync($"--empty-app {emptyApp.FullName}: no such file.");
+            return ConfigurationError;
+        }
+
+        var (plan, code) = await PlanStackAsync(project, Bench.Stack, null, error, interactive: false, showProgress: false);
+        if (plan is null)
+            return code;
+        try
+        {
+            return await Bench.RunAsync(project, emptyApp.FullName, output);
+        }
+        catch (Bench.Failure failure)
+        {
+            await error.WriteLineAsync($"bench: {failure.Message}");
+            return ConfigurationError;
+        }
     }
 
     /// <summary>A site's change, stack by stack (each region against its own base plan, then the global stack).</summary>
@@ -455,7 +514,7 @@ public static class Cli
 
     /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log, each
     /// line trimmed to its content.</summary>
-    static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
+    internal static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

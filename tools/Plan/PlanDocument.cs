@@ -50,11 +50,24 @@ public sealed record PlanDocument(
     public const string Secret = "[secret]";
     public const string Unknown = "[unknown]";
 
+    // Built once per resource list (a `with` copy that replaces the list builds its own), so walks stay linear.
+    (IReadOnlyList<PlannedResource> Of, IReadOnlyDictionary<string, PlannedResource> Map)? _byUrn;
+
+    /// <summary>The resources by URN.</summary>
+    public IReadOnlyDictionary<string, PlannedResource> ByUrn
+    {
+        get
+        {
+            if (_byUrn is not { } cached || !ReferenceEquals(cached.Of, Resources))
+                _byUrn = cached = (Resources, Resources.ToDictionary(resource => resource.Urn));
+            return cached.Map;
+        }
+    }
+
     public IEnumerable<PlannedResource> ChildrenOf(string urn) => Resources.Where(resource => resource.Parent == urn);
 
     /// <summary>The name of the top-level component that owns a resource (its own name at the top), for grouping.</summary>
-    public string TopLevelName(PlannedResource resource) =>
-        TopLevelName(Resources.ToDictionary(candidate => candidate.Urn), StackUrn, resource.Urn)!;
+    public string TopLevelName(PlannedResource resource) => TopLevelName(ByUrn, StackUrn, resource.Urn)!;
 
     /// <summary>Walks parents up to the stack over resources by URN; null for a URN not among them.</summary>
     public static string? TopLevelName(IReadOnlyDictionary<string, PlannedResource> byUrn, string stackUrn, string urn)

@@ -7,8 +7,8 @@ namespace Infra.Tests.Stacks;
 
 public class StackTests
 {
-    static Task<Graph> Dev() => StackRun.RunAsync("dev");
-    static Task<Graph> Prod() => StackRun.RunAsync("prod");
+    static Task<Graph> Dev() => StackRun.CommittedAsync("dev");
+    static Task<Graph> Prod() => StackRun.CommittedAsync("prod");
 
     static async Task<T?> Value<T>(Output<T> output) => await output.ValueAsync();
 

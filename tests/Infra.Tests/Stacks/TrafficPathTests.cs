@@ -34,7 +34,7 @@ public class TrafficPathTests
     [TestCase("prod", 8443, "HTTPS")]
     public async Task Https_forwards_to_one_group_checked_over_its_own_protocol_and_http_only_redirects(string stack, int port, string protocol)
     {
-        var graph = await StackRun.RunAsync(stack);
+        var graph = await StackRun.CommittedAsync(stack);
         // An HTTPS target answers only TLS: a plain-HTTP health check of it never passes and ELB health checks recycle
         // the instances (docs: target group health checks use the protocol given, default the target group's).
         Assert.That(await ForwardedPaths(graph), Is.EqualTo(new[] { new Path("web-lb-443", port, protocol, protocol) }));
@@ -47,7 +47,7 @@ public class TrafficPathTests
     [TestCase("prod")]
     public async Task The_web_group_registers_in_exactly_the_forwarded_groups_and_its_security_group_opens_only_their_ports(string stack)
     {
-        var graph = await StackRun.RunAsync(stack);
+        var graph = await StackRun.CommittedAsync(stack);
         var forwarded = (await ForwardedPaths(graph)).Select(path => path.TargetPort).ToHashSet();
         var forwardedArns = new List<string>();
         foreach (var group in graph.All<Aws.LB.TargetGroup>())
@@ -72,7 +72,7 @@ public class TrafficPathTests
     [TestCase("prod")]
     public async Task The_latency_alarm_watches_the_group_that_receives_the_traffic(string stack)
     {
-        var graph = await StackRun.RunAsync(stack);
+        var graph = await StackRun.CommittedAsync(stack);
         var group = graph.All<Aws.LB.TargetGroup>().Single();
         var alarm = graph.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Single(alarm => alarm.Name == "web-latency-high");
         var dimensions = Map(alarm.Inputs["dimensions"]);

@@ -19,7 +19,7 @@ public class WorkerQueueTests
     [TestCase("prod")]
     public async Task The_workers_scale_on_the_stacks_own_queue_and_alarm_on_its_dead_letters(string stack)
     {
-        var graph = await StackRun.RunAsync(stack);
+        var graph = await StackRun.CommittedAsync(stack);
         var jobs = graph.Single<Aws.Sqs.Queue>("jobs");
         var (name, arn, url) = (await jobs.Name.ValueAsync(), await jobs.Arn.ValueAsync(), await jobs.Url.ValueAsync());
 

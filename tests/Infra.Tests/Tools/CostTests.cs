@@ -9,8 +9,8 @@ namespace Infra.Tests.Tools;
 /// <summary>The monthly estimate, checked by hand arithmetic against aws-prices.json (us-east-1, 730 hours).</summary>
 public class CostTests
 {
-    static readonly Lazy<Task<PlanDocument>> Dev = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
-    static readonly Lazy<Task<PlanDocument>> Prod = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod"));
+    static readonly Lazy<Task<PlanDocument>> Dev = new(() => StackRun.CommittedPlanAsync("dev"));
+    static readonly Lazy<Task<PlanDocument>> Prod = new(() => StackRun.CommittedPlanAsync("prod"));
 
     static CostReport Estimate(PlanDocument plan) => new CostModel(PriceBook.Default, new UsageProfile()).Estimate(plan);
 

@@ -10,16 +10,8 @@ namespace Infra.Tests.Tools;
 /// stack config where the config can express the defect, else by editing the planned graph.</summary>
 public class PlanCheckTests
 {
-    static readonly Dictionary<string, PlanDocument> Committed = [];
-
-    static async Task<PlanDocument> Plan(string stack, Func<Dictionary<string, string>, Dictionary<string, string>>? change = null)
-    {
-        if (change is not null)
-            return await PlanRunner.RunAsync(StackRun.ProjectDirectory, stack, change);
-        if (!Committed.TryGetValue(stack, out var plan))
-            Committed[stack] = plan = await PlanRunner.RunAsync(StackRun.ProjectDirectory, stack);
-        return plan;
-    }
+    static Task<PlanDocument> Plan(string stack, Func<Dictionary<string, string>, Dictionary<string, string>>? change = null) =>
+        change is null ? StackRun.CommittedPlanAsync(stack) : PlanRunner.RunAsync(StackRun.ProjectDirectory, stack, change);
 
     /// <summary>Sets a nested value (dotted path) in an infra:* object key.</summary>
     static Func<Dictionary<string, string>, Dictionary<string, string>> Patch(string key, string path, JsonNode? value) => config =>

@@ -9,8 +9,8 @@ namespace Infra.Tests.Tools;
 /// <summary>What a change does, from two plans of the same stack: the committed file before, the changed one after.</summary>
 public class PlanDiffTests
 {
-    static readonly Lazy<Task<PlanDocument>> Dev = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
-    static readonly Lazy<Task<PlanDocument>> Prod = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod"));
+    static readonly Lazy<Task<PlanDocument>> Dev = new(() => StackRun.CommittedPlanAsync("dev"));
+    static readonly Lazy<Task<PlanDocument>> Prod = new(() => StackRun.CommittedPlanAsync("prod"));
 
     static Func<Dictionary<string, string>, Dictionary<string, string>> Set(string key, string path, JsonNode value) => config =>
     {

@@ -308,4 +308,70 @@ public class PlanToolTests
         Assert.That((await Run("cert", "dev", "--domain", "dev.example.com", "--force", "--project", project.Path)).Code, Is.Zero);
         Assert.That(File.ReadAllText(key), Is.Not.EqualTo(first));
     }
+
+    /// <summary>A writer the watch's thread writes to while the test reads it.</summary>
+    sealed class SharedWriter : StringWriter
+    {
+        public override void Write(char value)
+        {
+            lock (this)
+                base.Write(value);
+        }
+
+        public override void Write(string? value)
+        {
+            lock (this)
+                base.Write(value);
+        }
+
+        public override string ToString()
+        {
+            lock (this)
+                return base.ToString();
+        }
+    }
+
+    static async Task Until(Func<bool> condition, string what)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (watch.Elapsed > TimeSpan.FromMinutes(2))
+                Assert.Fail($"gave up waiting for {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Test]
+    public async Task Watch_plans_then_prints_what_a_saved_stack_file_changes_and_stops_cleanly()
+    {
+        var yaml = File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "Pulumi.prod.yaml"));
+        using var project = ProjectCopy.With("prod", yaml);
+        var (output, error) = (new SharedWriter(), new SharedWriter());
+        using var stop = new CancellationTokenSource();
+        var watching = Watch.RunAsync(project.Path, "prod", output, error, terminal: false, stop.Token);
+        try
+        {
+            await Until(() => output.ToString().Contains("resources to create", StringComparison.Ordinal), "the first plan");
+            File.WriteAllText(project.StackFile("prod"), yaml.Replace("instanceType: m7i.large", "instanceType: m7i.xlarge", StringComparison.Ordinal));
+            await Until(() => output.ToString().Contains("\"m7i.large\" → \"m7i.xlarge\"", StringComparison.Ordinal), "the diff");
+        }
+        finally
+        {
+            stop.Cancel();
+        }
+
+        Assert.That(await watching, Is.Zero);
+        Assert.That(output.ToString(), Does.Contain("Pulumi.prod.yaml: planned in "));
+        Assert.That(error.ToString(), Does.EndWith("Stopped watching.\n"));
+    }
+
+    [TestCase("plan", "prod", "--watch", "--format", "json")]
+    [TestCase("bench", "--empty-app", "/nonexistent/empty")]
+    public async Task Options_that_do_not_fit_exit_1_with_one_line(params string[] args)
+    {
+        var (code, output, error) = await Run(args);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error.TrimEnd().Split('\n'), Has.Length.EqualTo(1), error);
+    }
 }

@@ -11,8 +11,8 @@ namespace Infra.Tests.Tools;
 /// <summary>Each security rule against the prod plan with one defect put back, and the committed stacks clean.</summary>
 public class SecurityCheckTests
 {
-    static readonly Lazy<Task<PlanDocument>> Prod = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod"));
-    static readonly Lazy<Task<PlanDocument>> Dev = new(() => PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev"));
+    static readonly Lazy<Task<PlanDocument>> Prod = new(() => StackRun.CommittedPlanAsync("prod"));
+    static readonly Lazy<Task<PlanDocument>> Dev = new(() => StackRun.CommittedPlanAsync("dev"));
 
     static IReadOnlyList<Finding> Findings(PlanDocument plan, string rule) => [.. SecurityChecks.Run(plan, []).Where(finding => finding.Rule == rule)];
 

@@ -72,7 +72,7 @@ public class SimulatorTests
     [Test]
     public async Task The_prod_plan_is_simulated_from_its_own_resources()
     {
-        var plan = await PlanRunner.RunAsync(StackRun.ProjectDirectory, "prod");
+        var plan = await StackRun.CommittedPlanAsync("prod");
         var tiers = TierModel.From(plan);
         var web = tiers.Single(tier => tier.Name == "web");
         Assert.That((web.Web, web.InstanceType, web.DetailedMonitoring, web.Min, web.Max, web.WarmupSeconds, web.HealthCheckInterval),

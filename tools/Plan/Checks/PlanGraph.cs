@@ -68,7 +68,7 @@ public sealed class PlanGraph
     public string RegionOf(PlannedResource resource)
     {
         var providerUrn = resource.Provider?[..resource.Provider.LastIndexOf("::", StringComparison.Ordinal)];
-        var provider = Plan.Resources.FirstOrDefault(candidate => candidate.Urn == providerUrn);
+        var provider = providerUrn is null ? null : Plan.ByUrn.GetValueOrDefault(providerUrn);
         return Text(provider?.Inputs["region"]) ?? Plan.Region;
     }
 

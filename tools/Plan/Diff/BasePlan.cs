@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace Infra.Plan.Diff;
 
 /// <summary>The plan of a stack as it was at a git ref: the ref is checked out into a temporary worktree (the working
-/// tree is left alone) and that version's own ./build.sh plans it, so code changes show as well as config changes.</summary>
+/// tree is left alone) and that version's own ./build.sh plans it, so code changes show as well as config changes.
+/// Its build comes from the tool cache when those build inputs were built before (build.sh).</summary>
 public static class BasePlan
 {
     public sealed class Failure(string message) : Exception(message);
@@ -53,6 +54,8 @@ public static class BasePlan
     static async Task<(int Code, string Output)> RunAsync(string program, string directory, params string[] args)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        // The base builds with the same Pulumi.Aws as this tool, so it need not choose again (a restore).
+        start.Environment["PULUMI_SDK"] = PlanRunner.Sdk;
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new Failure($"cannot start {program}");

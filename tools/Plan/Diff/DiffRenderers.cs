@@ -16,12 +16,12 @@ internal static class Actions
     public static string Show(JsonNode? value) =>
         value is null ? "(unset)" : value is JsonValue plain && plain.TryGetValue<string>(out var s) ? $"\"{s}\"" : value.ToJsonString();
 
-    /// <summary>The top-level component a change belongs to (its name), for grouping.</summary>
-    public static string Component(PlanDiff diff, ResourceChange change)
+    /// <summary>The changes grouped by the top-level component they belong to (its name).</summary>
+    public static IEnumerable<IGrouping<string, ResourceChange>> ByComponent(PlanDiff diff)
     {
         // A deleted resource and its owner are only in the base.
         var byUrn = diff.Head.Resources.Concat(diff.Base.Resources).DistinctBy(resource => resource.Urn).ToDictionary(resource => resource.Urn);
-        return PlanDocument.TopLevelName(byUrn, diff.Head.StackUrn, change.Urn) ?? change.Name;
+        return diff.Changes.GroupBy(change => PlanDocument.TopLevelName(byUrn, diff.Head.StackUrn, change.Urn) ?? change.Name);
     }
 }
 
@@ -30,7 +30,7 @@ public static class TreeDiff
     public static void Render(PlanDiff diff, IAnsiConsole console)
     {
         console.MarkupLine($"[bold]pulumi:pulumi:Stack[/] {Markup.Escape($"{diff.Head.Project}-{diff.Stack}")}");
-        foreach (var group in diff.Changes.GroupBy(change => Actions.Component(diff, change)))
+        foreach (var group in Actions.ByComponent(diff))
         {
             console.MarkupLine($"  [bold]{Markup.Escape(group.Key)}[/]");
             foreach (var change in group)
@@ -104,7 +104,7 @@ public static class MarkdownDiff
             return text.ToString();
         text.Append("| create | update | replace | delete | unchanged |\n|---:|---:|---:|---:|---:|\n");
         text.Append($"| {summary.Create} | {summary.Update} | {summary.Replace} | {summary.Delete} | {summary.Same} |\n\n");
-        foreach (var group in diff.Changes.GroupBy(change => Actions.Component(diff, change)))
+        foreach (var group in Actions.ByComponent(diff))
         {
             var changes = group.ToList();
             text.Append($"<details><summary><b>{group.Key}</b>: {string.Join(", ", changes.GroupBy(c => c.Action).Select(g => $"{g.Count()} {g.Key}"))}</summary>\n\n");

@@ -64,6 +64,9 @@ public sealed class PlanEngine(FakeAws? aws = null)
 public sealed record Graph(ImmutableArray<Resource> Resources, IReadOnlyList<MockResourceArgs> Registrations,
     IDictionary<string, object?> Outputs, GraphCapture Capture)
 {
+    // Type and name are unique per registration in practice; a lookup keeps RegistrationOf linear over the plan.
+    readonly ILookup<(string?, string?), MockResourceArgs> _byTypeAndName = Registrations.ToLookup(args => (args.Type, args.Name));
+
     public IEnumerable<T> All<T>() where T : Resource => Resources.OfType<T>();
 
     public T Single<T>(string name) where T : Resource =>
@@ -74,7 +77,7 @@ public sealed record Graph(ImmutableArray<Resource> Resources, IReadOnlyList<Moc
 
     /// <summary>What the engine received for a resource: inputs by [Input] names, provider reference.</summary>
     public MockResourceArgs RegistrationOf(Resource resource) =>
-        Registrations.Single(args => args.Type == resource.GetResourceType() && args.Name == resource.GetResourceName());
+        _byTypeAndName[(resource.GetResourceType(), resource.GetResourceName())].Single();
 
     public ImmutableDictionary<string, object> InputsOf(Resource resource) => RegistrationOf(resource).Inputs;
 

@@ -3,14 +3,20 @@ using System.Text.Json;
 namespace Infra.Plan.Mocks;
 
 /// <summary>Sets the stack configuration the way the Pulumi CLI hands it to a program (PULUMI_CONFIG),
-/// and restores the previous values when disposed.</summary>
+/// and restores the previous values when disposed. The variables are the process's: runs that set them take turns
+/// (tests run in parallel).</summary>
 public sealed class StackConfig : IDisposable
 {
-    readonly string? _previousConfig = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
-    readonly string? _previousSecrets = Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS");
+    static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    readonly string? _previousConfig;
+    readonly string? _previousSecrets;
 
     StackConfig(IReadOnlyDictionary<string, string> values, IEnumerable<string> secretKeys)
     {
+        OneAtATime.Wait();
+        _previousConfig = Environment.GetEnvironmentVariable("PULUMI_CONFIG");
+        _previousSecrets = Environment.GetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS");
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", JsonSerializer.Serialize(values));
         Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", JsonSerializer.Serialize(secretKeys));
     }
@@ -23,5 +29,6 @@ public sealed class StackConfig : IDisposable
     {
         Environment.SetEnvironmentVariable("PULUMI_CONFIG", _previousConfig);
         Environment.SetEnvironmentVariable("PULUMI_CONFIG_SECRET_KEYS", _previousSecrets);
+        OneAtATime.Release();
     }
 }
