@@ -175,8 +175,10 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
                 c.Add("requests", "sqs.requests.standard", usage.QueueRequests / 1_000_000, "million requests", CostKind.Usage);
                 break;
             case Types.Endpoint when Text(inputs["vpcEndpointType"]) == "Interface":
+                // Billed per zone it has a network interface in (one subnet per zone), plus the data it processes.
                 c.Add("interface endpoint-hours", "vpc.interfaceEndpoint.hour", c.Hours * Math.Max(1, Items(inputs["subnetIds"]).Count()), "endpoint-AZ-hours",
                     CostKind.Fixed);
+                c.Add("data processed", "vpc.interfaceEndpoint.perGB", usage.InterfaceEndpointGb, "GB", CostKind.Usage);
                 break;
         }
     }
