@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Infra.Plan;
 using Infra.Plan.Checks;
-using Pulumi.Testing;
 
 namespace Infra.Tests.Stacks;
 
@@ -9,15 +8,7 @@ namespace Infra.Tests.Stacks;
 /// beside Pulumi.yaml, and followed from the listeners to the web group.</summary>
 public class BalancerTypeTests
 {
-    static async Task<(PlanDocument Plan, Graph Graph)> Example(string stack)
-    {
-        using var project = ProjectCopy.With(stack, File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml")));
-        var plan = await PlanRunner.RunAsync(project.Path, stack);
-        var engine = new TestEngine();
-        using var _ = Infra.Plan.Mocks.StackFile.Load(project.Path, stack).Apply();
-        var graph = await engine.RunAsync(() => Infra.Stacks.WebStack.RunAsync(engine.Options()), TestEngine.Deploy(stack));
-        return (plan, graph);
-    }
+    static Task<(PlanDocument Plan, Graph Graph)> Example(string stack) => ExampleStack.PlanAsync(stack);
 
     static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
 
