@@ -164,7 +164,7 @@ public sealed class AssetDistribution : ComponentResource
                 ContentType = file.ContentType,
                 CacheControl = file.CacheControl,
                 SourceHash = file.Sha256,
-                Tags = tags.ToDictionary(),
+                Tags = Tagging.ForObjects(tags),
             }, child);
 
         BucketName = bucket.Id;

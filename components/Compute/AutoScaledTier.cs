@@ -144,12 +144,7 @@ public sealed class AutoScaledTier : ComponentResource
         };
         if (args.Kind == TierKind.Web && args.LoadBalancerNames is { } classicBalancers)
             groupArgs.LoadBalancers = classicBalancers;
-        var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions
-        {
-            Parent = this,
-            // Scaling policies and schedules move the desired capacity; an update must not reset it.
-            IgnoreChanges = { "desiredCapacity" },
-        });
+        var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions { Parent = this, IgnoreChanges = OwnedByScaling(args) });
 
         new Aws.AutoScaling.LifecycleHook(lifecycle.HookName, new Aws.AutoScaling.LifecycleHookArgs
         {
@@ -260,6 +255,16 @@ public sealed class AutoScaledTier : ComponentResource
 
     /// <summary>Target tracking's own scale-out alarm waits for 3 one-minute data points.</summary>
     const int TargetTrackingAlarmSeconds = 3 * 60;
+
+    /// <summary>The group's inputs that scaling owns once it exists, so an update after `pulumi refresh` does not
+    /// reset them: the desired capacity (scaling policies and schedules move it), and minSize or maxSize when a
+    /// schedule sets them to other values than the group's.</summary>
+    static List<string> OwnedByScaling(AutoScaledTierArgs args) =>
+    [
+        "desiredCapacity",
+        .. args.Schedules.Any(schedule => schedule.Min != args.MinSize) ? new[] { "minSize" } : [],
+        .. args.Schedules.Any(schedule => schedule.Max != args.MaxSize) ? new[] { "maxSize" } : [],
+    ];
 
     internal static int? ReactionSeconds(AutoScaledTierArgs args) =>
         args.ScalingRules.Where(rule => rule.ScalesOut)

@@ -227,7 +227,7 @@ public class NetworkTests
             "network.existingVpc.vpcId = 'vpc-123': must be a VPC id");
         yield return new TestCaseData(new NetworkArgs { ExistingVpc = new("vpc-0a1b2c3d", [], ["subnet-0a1b2c3d"]) },
             "network.existingVpc.privateSubnetIds = [subnet-0a1b2c3d]: needs private subnets in at least 2 zones");
-        yield return new TestCaseData(new NetworkArgs { AppPorts = [0, 8080] }, "network.appPorts = 0: ports must be between 1 and 65535");
+        yield return new TestCaseData(new NetworkArgs { AppPorts = [0, 8080] }, "network.appPorts[0] = 0: ports must be between 1 and 65535");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { RetentionDays = 10 } }, "network.flowLogs.retentionDays = 10: must be one of 1, 3, 5");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { TrafficType = "SOME" } }, "network.flowLogs.trafficType = 'SOME': must be one of ACCEPT, REJECT, ALL");
     }

@@ -13,8 +13,8 @@ public static class GetSubnet
     public static Output<GetSubnetResult> Invoke(GetSubnetInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetSubnetResult>("aws:ec2/getSubnet:getSubnet", args ?? new GetSubnetInvokeArgs(), options);
 
-    public static Output<GetSubnetResult> Invoke(GetSubnetInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetSubnetResult>("aws:ec2/getSubnet:getSubnet", args ?? new GetSubnetInvokeArgs(), options);
+    public static Output<GetSubnetResult> Invoke(GetSubnetInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetSubnetResult>("aws:ec2/getSubnet:getSubnet", args, options);
 }
 
 public sealed class GetSubnetArgs : global::Pulumi.InvokeArgs
