@@ -168,6 +168,8 @@ public sealed record NetworkArgs
             checks.Add("privateSubnetIds", id.Key, "each subnet is either public or private, listed once");
         if (existing.SubnetZones is { } zones)
         {
+            foreach (var id in existing.PublicSubnetIds.Concat(existing.PrivateSubnetIds).Where(id => !zones.ContainsKey(id)))
+                checks.Add("privateSubnetIds", id, "has no known zone: look the subnets up with Network.CreateAsync");
             var privateZones = existing.PrivateSubnetIds.Select(id => zones.GetValueOrDefault(id)).OfType<string>().Distinct().ToList();
             checks.Require(privateZones.Count >= minimum, "privateSubnetIds", existing.PrivateSubnetIds,
                 $"the subnets lie in {privateZones.Count} zone(s) ({string.Join(", ", privateZones)}); the instances need {minimum} or more");
