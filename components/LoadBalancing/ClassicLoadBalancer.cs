@@ -15,6 +15,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
 
     [Output] public Output<string> Name { get; }
     [Output] public Output<string> DnsName { get; }
+    [Output] public Output<string> ZoneId { get; }
     [Output] public Output<string> Url { get; }
 
     public BalancerAttachment Attachment { get; }
@@ -85,6 +86,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
 
         Name = balancer.Name;
         DnsName = balancer.DnsName;
+        ZoneId = balancer.ZoneId;
         var scheme = args.Listeners.Any(listener => listener.Protocol is "HTTPS" or "SSL") ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{balancer.DnsName}");
         Attachment = new BalancerAttachment

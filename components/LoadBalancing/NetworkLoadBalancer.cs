@@ -14,6 +14,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
 
     [Output] public Output<string> Arn { get; }
     [Output] public Output<string> DnsName { get; }
+    [Output] public Output<string> ZoneId { get; }
     [Output] public Output<string> Url { get; }
     [Output] public Output<ImmutableArray<string>> TargetGroupArns { get; }
 
@@ -104,6 +105,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
 
         Arn = balancer.Arn;
         DnsName = balancer.DnsName;
+        ZoneId = balancer.ZoneId;
         var scheme = args.Listeners.Any(listener => listener.Port == 443) ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{balancer.DnsName}");
         TargetGroupArns = Output.All(targetGroups.Values.Select(group => group.Arn));

@@ -47,6 +47,9 @@ public sealed record CertificateArgs
     public PemSource? PrivateKey { get; init; }
     public PemSource? Chain { get; init; }
     public string? Arn { get; init; }
+
+    /// <summary>The host names of an uploaded certificate; null for an ARN (ACM or IAM alone knows its names).</summary>
+    public IReadOnlyList<string>? DnsNames => Body is { } body ? PemChecks.DnsNames(body.Pem) : null;
 }
 
 /// <summary>AWS WAF in front of the balancer: a per-IP rate limit, then AWS's managed rule groups.</summary>
@@ -148,7 +151,7 @@ public sealed record WebLoadBalancerArgs
     public const int SniCertificatesPerListener = 25;
 
     /// <summary>The names of the issued certificates: the site's host name first.</summary>
-    internal IReadOnlyList<string> IssuedNames => Dns is null ? [] : [Dns.DomainName, .. CertificateNames.Where(name => name != Dns.DomainName)];
+    public IReadOnlyList<string> IssuedNames => Dns is null ? [] : [Dns.DomainName, .. CertificateNames.Where(name => name != Dns.DomainName)];
     public string SslPolicy { get; init; } = "ELBSecurityPolicy-TLS13-1-2-2021-06";
     public HealthCheckArgs HealthCheck { get; init; } = new();
     public StickinessArgs Stickiness { get; init; } = new();

@@ -67,7 +67,7 @@ public class BalancerTypeTests
         Assert.That(((string)latency["namespace"], (string)latency["metricName"], Map(latency["dimensions"])["LoadBalancerName"]),
             Is.EqualTo(("AWS/ELB", "Latency", (object)elbName)));
         var tier = Infra.Plan.Simulate.TierModel.From(plan).Single(model => model.Name == "web");
-        Assert.That((tier.Web, tier.HealthyThreshold, tier.HealthCheckInterval, tier.DeregistrationDelay), Is.EqualTo((true, 3, 20, 300)));
+        Assert.That((tier.Web, tier.HealthCheckInterval, tier.DeregistrationDelay), Is.EqualTo((true, 20, 300)));
     }
 
     [Test]

@@ -118,6 +118,7 @@ public class StackTests
         Assert.That(graph.Outputs.Keys, Is.EquivalentTo(new[]
         {
             "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn", "queueUrl", "queueArn", "deadLetterQueueUrl",
+            "loadBalancerZoneId", "region", "loadBalancerInternal", "loadBalancerDomainName",
         }));
         Assert.That(await Value((Output<string>)graph.Outputs["siteUrl"]!), Is.EqualTo("https://www.example.com"));
         Assert.That(await Value((Output<ImmutableArray<string>>)graph.Outputs["assetHosts"]!), Has.Length.EqualTo(4));

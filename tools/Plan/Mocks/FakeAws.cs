@@ -22,6 +22,11 @@ public sealed class FakeAws
     public string Region { get; }
     public ImmutableArray<string> AvailabilityZones { get; }
 
+    /// <summary>The outputs of other stacks, by the name a StackReference gives (org/project/stack): what the Pulumi
+    /// service would answer for them (the plan fills it from the regional stacks' own plans).</summary>
+    public IReadOnlyDictionary<string, ImmutableDictionary<string, object>> StackOutputs { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, object>>.Empty;
+
     static string Hex(string seed, int length) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(seed))).ToLowerInvariant()[..length];
 
@@ -190,6 +195,16 @@ public sealed class FakeAws
             case "aws:route53/record:Record":
                 id = $"{inputs["zoneId"]}_{inputs["name"]}_{inputs["type"]}";
                 state["fqdn"] = inputs["name"];
+                break;
+            case "aws:route53/healthCheck:HealthCheck":
+                id = Guid.Parse(Hex(name, 32)).ToString();
+                state["arn"] = $"arn:aws:route53:::healthcheck/{id}";
+                break;
+            case "pulumi:pulumi:StackReference":
+                // Read, not created: the engine passes the stack's name as the id and as the name input.
+                id = args.Id is { Length: > 0 } referenced ? referenced : (string)inputs["name"];
+                state["outputs"] = StackOutputs.GetValueOrDefault(id, ImmutableDictionary<string, object>.Empty);
+                state["secretOutputNames"] = ImmutableArray<object>.Empty;
                 break;
             case "random:index/randomId:RandomId":
                 var bytes = Convert.ToInt32(inputs["byteLength"]);
