@@ -153,6 +153,8 @@ public class NetworkChoiceTests
         var https = plan.Resources.Single(resource => resource is { Type: Types.Listener, Name: "web-lb-443" });
         Assert.That(PlanGraph.Text(https.Inputs["certificateArn"]), Is.EqualTo(PlanGraph.Text(certificate.Outputs["arn"])));
         Assert.That(https.DependsOn, Does.Contain(validation.Urn), "the listener waits for the validation");
+        Assert.That(PlanGraph.Items(plan.Outputs["certificateNames"]).Select(PlanGraph.Text), Is.EqualTo(new[] { "www.example.com" }),
+            "exported for a global stack, like an uploaded certificate's names");
     }
 
     [Test]
