@@ -73,7 +73,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
         if (logs is { } store)
             balancerArgs.AccessLogs = new Aws.Elb.Inputs.LoadBalancerAccessLogsArgs
             {
-                Bucket = store.Bucket.Id, BucketPrefix = args.AccessLogs!.Prefix, Interval = 5, Enabled = true,
+                Bucket = store.Bucket.Id, BucketPrefix = args.AccessLogPrefix, Interval = args.AccessLogs?.IntervalMinutes ?? 5, Enabled = true,
             };
         var balancer = new Aws.Elb.LoadBalancer(name, balancerArgs,
             new CustomResourceOptions { Parent = this, DependsOn = logs is null ? new InputList<Resource>() : logs.Value.Ready });

@@ -42,7 +42,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
             Tags = Tagging.Named(args.Tags, name),
         };
         if (logs is { } store)
-            balancerArgs.AccessLogs = new Aws.LB.Inputs.LoadBalancerAccessLogsArgs { Bucket = store.Bucket.Id, Prefix = args.AccessLogs!.Prefix, Enabled = true };
+            balancerArgs.AccessLogs = new Aws.LB.Inputs.LoadBalancerAccessLogsArgs { Bucket = store.Bucket.Id, Prefix = args.AccessLogPrefix, Enabled = true };
         var balancer = new Aws.LB.LoadBalancer(name, balancerArgs,
             new CustomResourceOptions { Parent = this, DependsOn = logs is null ? new InputList<Resource>() : logs.Value.Ready });
 

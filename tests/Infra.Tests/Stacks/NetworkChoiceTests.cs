@@ -43,7 +43,8 @@ public class NetworkChoiceTests
         // The subnets' routes are the VPC owner's: the plan says it cannot judge them instead of refusing or passing.
         Assert.That(plan.Findings.Select(finding => (finding.Rule, finding.Severity)), Is.EquivalentTo(new[] { ("NET001", Severity.Warning), ("NET001", Severity.Warning) }));
         Assert.That(plan.Findings[0].Message, Does.Contain("routes of its 2 existing subnet(s) are not in the plan"));
-        Assert.That(SecurityChecks.Run(plan, []).Where(finding => finding.Severity == Severity.Error).Select(finding => finding.Message), Is.Empty);
+        using (var project = ProjectCopy.With("existing-vpc", ExampleStack.Yaml("existing-vpc")))
+            Assert.That(CheckCommand.Run(plan, StackFile.Load(project.Path, "existing-vpc")).Summary, Is.EqualTo("existing-vpc: 0 error(s), 0 warning(s), 11 acknowledged"));
         Assert.That(new CostModel(PriceBook.Default, new UsageProfile()).Estimate(plan).Monthly("desired"), Is.GreaterThan(0));
         var web = TierModel.From(plan).Single(tier => tier.Name == "web");
         Assert.That((web.Min, web.Max), Is.EqualTo((2, 4)));
@@ -178,7 +179,7 @@ public class NetworkChoiceTests
         Assert.That(args.Validate(), Is.Empty);
         var classic = (args with { Type = Infra.Components.LoadBalancing.LoadBalancerType.Classic }).Validate().Select(problem => problem.ToString());
         Assert.That(classic, Has.Some.Contains("a classic balancer serves one certificate (no SNI)"));
-        Assert.That((args with { Dns = null }).Validate().Select(problem => problem.ToString()), Has.Some.Contains("issueCertificate = True: needs dns.zoneId and dns.domainName"));
+        Assert.That((args with { Dns = null }).Validate().Select(problem => problem.ToString()), Has.Some.Contains("issueCertificate = true: needs dns.zoneId and dns.domainName"));
         Assert.That((args with { Certificate = new() { Arn = "arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b9e-2d4a-4c8e-9b7a-3e5f1a2b4c6d" } }).Validate()
             .Select(problem => problem.ToString()), Has.Some.Contains("give one certificate source"));
     }

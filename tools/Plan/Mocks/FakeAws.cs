@@ -285,7 +285,6 @@ public sealed class FakeAws
     /// <summary>Renders statements the way the AWS provider does: single values collapse to a string.</summary>
     static string PolicyJson(ImmutableDictionary<string, object> inputs)
     {
-        static object Collapse(object values) => values is ImmutableArray<object> { Length: 1 } single ? single[0] : values;
         var statements = inputs.TryGetValue("statements", out var value) ? ((ImmutableArray<object>)value).Cast<ImmutableDictionary<string, object>>() : [];
         var rendered = statements.Select(statement =>
         {
@@ -295,8 +294,7 @@ public sealed class FakeAws
             if (statement.TryGetValue("actions", out var actions)) result["Action"] = Collapse(actions);
             if (statement.TryGetValue("resources", out var resources)) result["Resource"] = Collapse(resources);
             if (statement.TryGetValue("principals", out var principals))
-                result["Principal"] = ((ImmutableArray<object>)principals).Cast<ImmutableDictionary<string, object>>()
-                    .ToDictionary(principal => (string)principal["type"], principal => Collapse(principal["identifiers"]));
+                result["Principal"] = Principal(((ImmutableArray<object>)principals).Cast<ImmutableDictionary<string, object>>().ToList());
             if (statement.TryGetValue("conditions", out var conditions))
                 result["Condition"] = ((ImmutableArray<object>)conditions).Cast<ImmutableDictionary<string, object>>()
                     .GroupBy(condition => (string)condition["test"])
@@ -306,6 +304,18 @@ public sealed class FakeAws
         });
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = rendered });
     }
+
+    /// <summary>Anyone (type "*", identifiers ["*"]) is the bare "*", as AWS and the provider write it; other
+    /// principals map their type to one identifier or a list.</summary>
+    static object Principal(IReadOnlyList<ImmutableDictionary<string, object>> principals)
+    {
+        if (principals is [var only] && (string)only["type"] == "*" && Collapse(only["identifiers"]) is "*")
+            return "*";
+        return principals.ToDictionary(principal => (string)principal["type"], principal => Collapse(principal["identifiers"]));
+    }
+
+    /// <summary>A single value collapses to a string, as the provider renders it.</summary>
+    static object Collapse(object values) => values is ImmutableArray<object> { Length: 1 } single ? single[0] : values;
 
     static ImmutableDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
         entries.ToImmutableDictionary(entry => entry.Key, entry => entry.Value);
