@@ -99,6 +99,10 @@ public sealed class AutoScaledTier : ComponentResource
                 },
             },
             Monitoring = new Aws.Ec2.Inputs.LaunchTemplateMonitoringArgs { Enabled = args.DetailedMonitoring },
+            // Explicit for burstable types: AWS would otherwise pick unlimited for T3/T3a/T4g, billing surplus credits.
+            CreditSpecification = CpuCredits.Apply(args.InstanceType)
+                ? new Aws.Ec2.Inputs.LaunchTemplateCreditSpecificationArgs { CpuCredits = args.CreditSpecification }
+                : null!,
             TagSpecifications =
             {
                 new Aws.Ec2.Inputs.LaunchTemplateTagSpecificationArgs { ResourceType = "instance", Tags = Tagging.Named(tags, name) },

@@ -92,6 +92,10 @@ public sealed record AutoScaledTierArgs
 
     public AmiArgs Ami { get; init; } = new();
     public string InstanceType { get; init; } = "t3.micro";
+
+    /// <summary>Burstable types: standard (throttled to the baseline once credits are spent) or unlimited (surplus
+    /// billed per vCPU-hour). Set on the launch template explicitly; ignored for other types.</summary>
+    public string CreditSpecification { get; init; } = CpuCredits.Standard;
     public string? KeyName { get; init; }
     public int RootVolumeGb { get; init; } = 20;
     public bool DetailedMonitoring { get; init; }
@@ -141,6 +145,8 @@ public sealed record AutoScaledTierArgs
             $"must satisfy minSize ({MinSize}) <= desiredCapacity <= maxSize ({MaxSize})");
         checks.Require(Regex.IsMatch(InstanceType, InstanceTypePattern), "instanceType", InstanceType,
             "must be an EC2 instance type such as t3.micro or m7g.large");
+        checks.Require(CpuCredits.Modes.Contains(CreditSpecification), "creditSpecification", CreditSpecification,
+            $"must be one of {string.Join(", ", CpuCredits.Modes)}");
         if (Ami.Id is { } id)
         {
             checks.Require(Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$"), "ami.id", id, "must be an AMI id such as ami-0123456789abcdef0");

@@ -22,6 +22,7 @@ public static class TierConfig
         {
             Kind = kind,
             InstanceType = section.String("instanceType", prod ? "m7i.large" : "t3.small"),
+            CreditSpecification = section.String("creditSpecification", defaults.CreditSpecification),
             KeyName = section.OptionalString("keyName"),
             RootVolumeGb = section.Int("rootVolumeGb", defaults.RootVolumeGb),
             DetailedMonitoring = detailed,

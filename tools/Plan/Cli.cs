@@ -434,7 +434,7 @@ public static class Cli
             var model = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName));
             reports = [.. site.Stacks.Select(model.Estimate)];
         }
-        catch (Exception exception) when (exception is Cost.CostModel.UnknownRegion or InvalidDataException or FileNotFoundException)
+        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
         {
             await error.WriteLineAsync(exception.Message);
             return ConfigurationError;

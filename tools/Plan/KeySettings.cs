@@ -54,7 +54,7 @@ internal static class KeySettings
                 ("health", $"{Get("healthCheck", "path")} every {Get("healthCheck", "interval")}s {Get("healthCheck", "healthyThreshold")}/{Get("healthCheck", "unhealthyThreshold")}"),
                 ("sticky", Get("stickiness", "enabled") == "true" ? Get("stickiness", "type") : "off"), ("draining", Get("deregistrationDelay"))),
             "aws:ec2/launchTemplate:LaunchTemplate" => Join(("", Get("instanceType")), ("image", Get("imageId")), ("imds", Get("metadataOptions", "httpTokens")),
-                ("root", $"{Get("blockDeviceMappings", "0", "ebs", "volumeSize")}GB {Get("blockDeviceMappings", "0", "ebs", "volumeType")} encrypted={Get("blockDeviceMappings", "0", "ebs", "encrypted")}")),
+                ("credits", Get("creditSpecification", "cpuCredits")), ("root", $"{Get("blockDeviceMappings", "0", "ebs", "volumeSize")}GB {Get("blockDeviceMappings", "0", "ebs", "volumeType")} encrypted={Get("blockDeviceMappings", "0", "ebs", "encrypted")}")),
             "aws:autoscaling/group:Group" => Join(("min", Get("minSize")), ("desired", Get("desiredCapacity")), ("max", Get("maxSize")),
                 ("health", Get("healthCheckType")), ("cooldown", Get("defaultCooldown"))),
             "aws:autoscaling/policy:Policy" => Join(("", Get("adjustmentType")),

@@ -48,6 +48,8 @@ public static class JsonPlan
                     ["min"] = Math.Round(cost.Min, 2), ["desired"] = Math.Round(cost.Desired, 2),
                     ["scheduled"] = Math.Round(cost.Scheduled, 2), ["max"] = Math.Round(cost.Max, 2),
                 },
+                ["complete"] = cost.Complete,
+                ["unpriced"] = new JsonArray([.. cost.Unpriced.Select(price => (JsonNode)price)]),
             } : null,
             ["findings"] = new JsonArray([.. plan.Findings.Select(finding => (JsonNode)new JsonObject
             {
@@ -119,7 +121,9 @@ public static class TreePlan
     {
         var perComponent = plan.ChildrenOf(plan.StackUrn)
             .Select(component => $"{component.Name} {1 + Descendants(plan, component.Urn)}");
-        var cost = plan.Cost is { } monthly ? string.Create(CultureInfo.InvariantCulture, $", about ${monthly.Desired:#,0} a month at desired capacity") : "";
+        var cost = plan.Cost is { } monthly
+            ? string.Create(CultureInfo.InvariantCulture, $", about ${monthly.Desired:#,0} a month at desired capacity{(monthly.Incompleteness is { } why ? $" ({why})" : "")}")
+            : "";
         return string.Create(CultureInfo.InvariantCulture,
             $"{plan.Resources.Count} resources to create ({string.Join(", ", perComponent)}){cost} in {plan.Elapsed.TotalSeconds:0.00} s");
     }

@@ -87,6 +87,22 @@ public class AutoScaledTierTests
     }
 
     [Test]
+    public async Task Burstable_types_get_their_credit_mode_explicitly_and_other_types_none()
+    {
+        // Left unset, AWS launches T3, T3a and T4g in unlimited mode (RunInstances CreditSpecification).
+        var burstable = graph(await Build("worker", Worker()));
+        Assert.That((await burstable.CreditSpecification.ValueAsync())?.CpuCredits, Is.EqualTo("standard"));
+        var unlimited = graph(await Build("worker", Worker() with { CreditSpecification = "unlimited" }));
+        Assert.That((await unlimited.CreditSpecification.ValueAsync())?.CpuCredits, Is.EqualTo("unlimited"));
+        var fixedPerformance = graph(await Build("worker", Worker() with { InstanceType = "m7g.large" }));
+        Assert.That(await fixedPerformance.CreditSpecification.ValueAsync(), Is.Null);
+        Assert.That((Worker() with { CreditSpecification = "burst" }).Validate("worker").Select(problem => problem.ToString()),
+            Does.Contain("worker.creditSpecification = 'burst': must be one of standard, unlimited"));
+
+        static Aws.Ec2.LaunchTemplate graph((Graph Graph, AutoScaledTier Tier) built) => built.Graph.All<Aws.Ec2.LaunchTemplate>().Single();
+    }
+
+    [Test]
     public async Task The_image_is_resolved_by_EC2_at_launch_so_a_new_AWS_image_does_not_change_the_template()
     {
         var (graph, _) = await Build("worker", Worker());

@@ -23,6 +23,9 @@ public class PlanDiffTests
     static async Task<PlanDiff> DevWith(Func<Dictionary<string, string>, Dictionary<string, string>> change) =>
         PlanDiff.Between(await Dev.Value, await PlanRunner.RunAsync(StackRun.ProjectDirectory, "dev", change));
 
+    /// <summary>dev with a new VPC CIDR: planned once for the tests that read it.</summary>
+    static readonly Lazy<Task<PlanDiff>> NewVpc = new(() => DevWith(Set("infra:network", "vpcCidr", "10.30.0.0/16")));
+
     static ResourceChange Single(PlanDiff diff, string type, string name) => diff.Changes.Single(change => change.Type == type && change.Name == name);
 
     [Test]
@@ -49,7 +52,7 @@ public class PlanDiffTests
     [Test]
     public async Task A_new_vpc_cidr_replaces_the_vpc_and_every_subnet_and_what_refers_to_them()
     {
-        var diff = await DevWith(Set("infra:network", "vpcCidr", "10.30.0.0/16"));
+        var diff = await NewVpc.Value;
         var vpc = Single(diff, "aws:ec2/vpc:Vpc", "network-vpc");
         Assert.That((vpc.Action, vpc.Inputs.Single().Name, vpc.Inputs.Single().ForcesReplacement), Is.EqualTo(("replace", "cidrBlock", true)));
         var subnets = diff.Changes.Where(change => change.Type == "aws:ec2/subnet:Subnet").ToList();
@@ -58,6 +61,71 @@ public class PlanDiffTests
         // The new VPC has a new id: the security groups follow, the launch templates get their new ids in place.
         Assert.That(Single(diff, "aws:ec2/securityGroup:SecurityGroup", "network-instances").Inputs.Single().Reason, Is.EqualTo("network-vpc is replaced"));
         Assert.That(Single(diff, "aws:ec2/launchTemplate:LaunchTemplate", "web").Action, Is.EqualTo("update"));
+    }
+
+    [Test]
+    public async Task A_new_vpc_replaces_the_balancer_its_target_groups_and_listeners_because_AWS_cannot_move_them()
+    {
+        var diff = await NewVpc.Value;
+        var balancer = Single(diff, "aws:lb/loadBalancer:LoadBalancer", "web-lb");
+        Assert.That(balancer.Action, Is.EqualTo("replace"));
+        var subnets = balancer.Inputs.Single(input => input.Name == "subnets");
+        Assert.That((subnets.ForcesReplacement, subnets.Reason), Is.EqualTo((true,
+            "network-vpc is replaced: network-public-us-east-1a moves to the new VPC, and a load balancer stays in the VPC it was created in")));
+        var targetGroups = diff.Changes.Where(change => change.Type == "aws:lb/targetGroup:TargetGroup").ToList();
+        Assert.That(targetGroups.Select(change => change.Action), Is.Not.Empty.And.All.EqualTo("replace"));
+        Assert.That(targetGroups.Select(change => change.Inputs.Single(input => input.Name == "vpcId").Reason), Has.All.EqualTo("network-vpc is replaced"));
+        Assert.That(diff.Changes.Where(change => change.Type == "aws:lb/listener:Listener").Select(change => change.Action), Is.Not.Empty.And.All.EqualTo("replace"));
+        var endpoints = diff.Changes.Where(change => change.Type == "aws:ec2/vpcEndpoint:VpcEndpoint").ToList();
+        Assert.That(endpoints.Select(change => change.Action), Is.Not.Empty.And.All.EqualTo("replace"));
+        var tree = new StringWriter();
+        TreeDiff.Render(diff, Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings { Out = new Spectre.Console.AnsiConsoleOutput(tree) }));
+        Assert.That(tree.ToString(), Does.Contain("+- aws:lb/loadBalancer:LoadBalancer web-lb"));
+    }
+
+    [Test]
+    public void A_subnet_replaced_inside_its_own_vpc_moves_the_balancer_in_place()
+    {
+        // SetSubnets takes any subnets of the balancer's VPC: only a new VPC forces a new balancer.
+        var binding = ReplacementTriggers.BoundToVpc("aws:lb/loadBalancer:LoadBalancer", "subnets");
+        Assert.That((binding is not null, ReplacementTriggers.Forces("aws:lb/loadBalancer:LoadBalancer", "subnets")), Is.EqualTo((true, false)));
+        Assert.That(ReplacementTriggers.BoundToVpc("aws:ec2/launchTemplate:LaunchTemplate", "vpcSecurityGroupIds"), Is.Null, "a launch template belongs to no VPC");
+    }
+
+    [Test]
+    public void A_network_load_balancer_is_replaced_when_it_loses_a_subnet_or_gains_its_first_security_group()
+    {
+        const string type = "aws:lb/loadBalancer:LoadBalancer";
+        var network = new JsonObject { ["loadBalancerType"] = "network" };
+        JsonNode List(params string[] items) => new JsonArray([.. items.Select(item => (JsonNode)item)]);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", network, List("subnet-a", "subnet-b"), List("subnet-a")), Is.True);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", network, List("subnet-a"), List("subnet-a", "subnet-b")), Is.False, "adding is in place");
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "securityGroups", network, List(), List("sg-a")), Is.True);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "securityGroups", network, List("sg-a"), List("sg-b")), Is.False);
+        Assert.That(ReplacementTriggers.ForcesInShape(type, "subnets", new JsonObject { ["loadBalancerType"] = "application" }, List("subnet-a", "subnet-b"), List("subnet-a")),
+            Is.False, "an application load balancer changes its subnets in place");
+    }
+
+    [Test]
+    public async Task A_nested_change_shows_the_changed_leaf_with_its_path_and_nothing_is_cut()
+    {
+        var diff = await DevWith(Set("infra:loadBalancer", "healthCheck", new JsonObject { ["path"] = "/healthz" }));
+        var group = Single(diff, "aws:lb/targetGroup:TargetGroup", "web-lb-8080");
+        Assert.That(group.Inputs.Select(input => (input.Shown, input.Old!.ToString(), input.New!.ToString())),
+            Is.EqualTo(new[] { ("healthCheck.path", "/health", "/healthz") }));
+        Assert.That(MarkdownDiff.Render(diff), Does.Contain("`healthCheck.path`: `\"/health\"` → `\"/healthz\"`").And.Not.Contain("..."));
+    }
+
+    [Test]
+    public void Leaves_of_policies_held_as_text_and_of_user_data_lines_are_shown_whole()
+    {
+        var policy = (JsonNode)"{\"Statement\":[{\"Action\":\"sqs:SendMessage\",\"Effect\":\"Allow\"}]}";
+        var wider = (JsonNode)"{\"Statement\":[{\"Action\":[\"sqs:SendMessage\",\"sqs:ReceiveMessage\"],\"Effect\":\"Allow\"}]}";
+        Assert.That(ChangedLeaves.Of("policy", policy, wider).Select(leaf => (leaf.Path, leaf.Old!.ToJsonString(), leaf.New!.ToJsonString())),
+            Is.EqualTo(new[] { ("policy.Statement[0].Action", "\"sqs:SendMessage\"", "[\"sqs:SendMessage\",\"sqs:ReceiveMessage\"]") }));
+        static JsonNode Base64(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text));
+        Assert.That(ChangedLeaves.Of("userData", Base64("#!/bin/bash\nROLE=web\nDB_HOST=a\n"), Base64("#!/bin/bash\nROLE=web\nDB_HOST=b\n"))
+            .Select(leaf => (leaf.Path, leaf.Old!.ToString(), leaf.New!.ToString())), Is.EqualTo(new[] { ("userData line 3", "DB_HOST=a", "DB_HOST=b") }));
     }
 
     [Test]
@@ -111,7 +179,7 @@ public class PlanDiffTests
     [Test]
     public async Task The_json_diff_has_the_documented_shape()
     {
-        var diff = await DevWith(Set("infra:network", "vpcCidr", "10.30.0.0/16"));
+        var diff = await NewVpc.Value;
         var root = JsonDocument.Parse(JsonDiff.Render(diff)).RootElement;
         Assert.That(root.GetProperty("summary").EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "create", "update", "replace", "delete", "same" }));
         var vpc = root.GetProperty("changes").EnumerateArray().First(change => change.GetProperty("name").GetString() == "network-vpc");

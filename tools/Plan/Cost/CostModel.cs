@@ -1,3 +1,5 @@
+using System.Globalization;
+using Infra.Components.Compute;
 using Infra.Plan.Checks;
 using static Infra.Plan.Checks.PlanGraph;
 
@@ -17,7 +19,14 @@ public sealed record PriceItem(string Name, string PriceId, double Quantity, str
     public double Monthly(Capacity capacity, string level) => Quantity * UnitPrice * (PerInstance ? capacity[level] : 1);
 }
 
-public sealed record Unpriced(string Urn, string Name, string Item, string Why);
+/// <summary>An item the book has no price for: left out of the totals, which are then incomplete.</summary>
+public sealed record Unpriced(string Urn, string Name, string Item, string PriceId, string Why);
+
+/// <summary>A cost that may come on top of the totals, per instance of a group at most, with what it assumes.</summary>
+public sealed record Risk(string Urn, string Name, string Item, double? PerInstance, Capacity Capacity, string Assumption)
+{
+    public double? Monthly(string level) => PerInstance * Capacity[level];
+}
 
 public sealed record ResourceCost(PlannedResource Resource, string Component, IReadOnlyList<PriceItem> Items, Capacity Capacity)
 {
@@ -27,27 +36,30 @@ public sealed record ResourceCost(PlannedResource Resource, string Component, IR
 
 /// <summary>The monthly estimate of a plan: per resource, rolled up per top-level component and for the stack.</summary>
 public sealed record CostReport(string Stack, string Region, string PricesAsOf, UsageProfile Usage, IReadOnlyList<ResourceCost> Resources,
-    IReadOnlyList<Unpriced> Unpriced)
+    IReadOnlyList<Unpriced> Unpriced, IReadOnlyList<Risk> Risks, string? PartialRegion)
 {
+    /// <summary>Every item of the stack has a price; otherwise the totals leave out what Unpriced lists.</summary>
+    public bool Complete => Unpriced.Count == 0;
+
+    /// <summary>"incomplete: …" naming what has no price, or null when the totals are complete.</summary>
+    public string? Incompleteness => Complete ? null : CostModel.Incompleteness(Region, Unpriced.Select(missing => missing.PriceId));
+
     public double Monthly(string level, CostKind? kind = null) => Resources.Sum(resource => resource.Monthly(level, kind));
 
     public IEnumerable<IGrouping<string, ResourceCost>> Components => Resources.GroupBy(resource => resource.Component);
 }
 
-/// <summary>The stack's monthly totals at each capacity, as the plan and the diff show them.</summary>
-public sealed record MonthlyCost(double Min, double Desired, double Scheduled, double Max)
+/// <summary>The stack's monthly totals at each capacity, as the plan and the diff show them, and what they leave out
+/// (Incompleteness is null when they are complete).</summary>
+public sealed record MonthlyCost(double Min, double Desired, double Scheduled, double Max, IReadOnlyList<string> Unpriced, string? Incompleteness)
 {
-    public static MonthlyCost? Of(PlanDocument plan)
+    public bool Complete => Incompleteness is null;
+
+    public static MonthlyCost Of(PlanDocument plan)
     {
-        try
-        {
-            var report = new CostModel(PriceBook.Default, new UsageProfile()).Estimate(plan);
-            return new MonthlyCost(report.Monthly("min"), report.Monthly("desired"), report.Monthly("scheduled"), report.Monthly("max"));
-        }
-        catch (CostModel.UnknownRegion)
-        {
-            return null;
-        }
+        var report = new CostModel(PriceBook.Default, new UsageProfile()).Estimate(plan);
+        return new MonthlyCost(report.Monthly("min"), report.Monthly("desired"), report.Monthly("scheduled"), report.Monthly("max"),
+            [.. report.Unpriced.Select(missing => missing.PriceId).Distinct()], report.Incompleteness);
     }
 }
 
@@ -57,30 +69,32 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
 {
     public PriceBook Prices { get; } = prices;
 
-    public sealed class UnknownRegion(string region, IEnumerable<string> known)
-        : Exception($"no prices for region {region}; the price book has {string.Join(", ", known)} (tools/Plan/Cost/aws-prices.json)");
+    public static string Incompleteness(string region, IEnumerable<string> priceIds)
+    {
+        var missing = priceIds.Distinct().ToList();
+        return $"incomplete: {missing.Count} price{(missing.Count == 1 ? "" : "s")} missing in {region} ({string.Join(", ", missing)}), left out of the totals";
+    }
 
     public CostReport Estimate(PlanDocument plan)
     {
-        if (!Prices.Regions.Contains(plan.Region))
-            throw new UnknownRegion(plan.Region, Prices.Regions);
         var graph = new PlanGraph(plan);
         var unpriced = new List<Unpriced>();
+        var risks = new List<Risk>();
         var resources = new List<ResourceCost>();
         foreach (var resource in plan.Resources)
         {
             var items = new List<PriceItem>();
-            var context = new Context(this, graph, resource, graph.RegionOf(resource), items, unpriced);
-            Price(context);
+            var capacity = resource.Type == Types.Group ? Capacity.Of(graph, resource) : Capacity.One;
+            Price(new Context(this, graph, resource, graph.RegionOf(resource), capacity, items, unpriced, risks));
             if (items.Count > 0)
-                resources.Add(new ResourceCost(resource, plan.TopLevelName(resource),
-                    items, resource.Type == Types.Group ? Capacity.Of(graph, resource) : Capacity.One));
+                resources.Add(new ResourceCost(resource, plan.TopLevelName(resource), items, capacity));
         }
 
-        return new CostReport(plan.Stack, plan.Region, Prices.AsOf, usage, resources, unpriced);
+        return new CostReport(plan.Stack, plan.Region, Prices.AsOf, usage, resources, unpriced, risks, Prices.Partial(plan.Region));
     }
 
-    sealed record Context(CostModel Model, PlanGraph Graph, PlannedResource Resource, string Region, List<PriceItem> Items, List<Unpriced> Unpriced)
+    sealed record Context(CostModel Model, PlanGraph Graph, PlannedResource Resource, string Region, Capacity Capacity, List<PriceItem> Items,
+        List<Unpriced> Unpriced, List<Risk> Risks)
     {
         /// <summary>Adds quantity × the book's price of the item, or records why it cannot.</summary>
         public void Add(string name, string priceId, double quantity, string unit, CostKind kind, bool perInstance = false)
@@ -88,10 +102,37 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
             if (Model.Prices.Price(Region, priceId) is { } price)
                 Items.Add(new PriceItem(name, priceId, quantity, unit, price, kind, perInstance));
             else
-                Unpriced.Add(new Unpriced(Resource.Urn, Resource.Name, name, $"no price for {priceId} in {Region} in the price book"));
+                Unpriced.Add(new Unpriced(Resource.Urn, Resource.Name, name, priceId, $"no price for {priceId} in {Region} in the price book"));
         }
 
         public double Hours => Model.Prices.HoursPerMonth;
+
+        /// <summary>T3, T3a and T4g in unlimited mode (AWS's default for them when the launch template says nothing) bill
+        /// CPU above the baseline, once the credits are spent, per vCPU-hour: the most it can add is the whole month at
+        /// 100 % CPU. Shown beside the totals, not in them.</summary>
+        public void AddCreditRisk(string instanceType, PlannedResource template)
+        {
+            if (!CpuCredits.Apply(instanceType))
+                return;
+            if ((Text(template.Inputs["creditSpecification"]?["cpuCredits"]) ?? CpuCredits.AwsDefault(instanceType)) != CpuCredits.Unlimited)
+                return;
+            var item = $"{instanceType} unlimited CPU credits";
+            if (Model.Prices.Burstable(instanceType) is not var (vcpus, baseline, priceId))
+            {
+                Risks.Add(new Risk(Resource.Urn, Resource.Name, item, null, Capacity, $"not priced: the price book has no baseline for {instanceType}"));
+                return;
+            }
+
+            if (Model.Prices.Price(Region, priceId) is not { } perVcpuHour)
+            {
+                Risks.Add(new Risk(Resource.Urn, Resource.Name, item, null, Capacity, $"not priced: no price for {priceId} in {Region} in the price book"));
+                return;
+            }
+
+            var surplus = vcpus * (1 - baseline);
+            Risks.Add(new Risk(Resource.Urn, Resource.Name, item, surplus * Hours * perVcpuHour, Capacity, string.Create(CultureInfo.InvariantCulture,
+                $"at most, per instance: 100 % CPU all month with its credits spent, {vcpus} vCPU x {1 - baseline:0%} above the {baseline:0%} baseline x {Hours:0} h x ${perVcpuHour} per vCPU-hour; creditSpecification standard caps it at the baseline")));
+        }
     }
 
     void Price(Context c)
@@ -100,8 +141,9 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
         switch (c.Resource.Type)
         {
             case Types.Group when c.Graph.LaunchTemplateOf(c.Resource) is { } template:
-                var instanceType = Text(template.Inputs["instanceType"]) ?? "";
-                c.Add($"{instanceType} instance-hours", $"ec2.{instanceType}.linux.onDemand", c.Hours, "hours", CostKind.Fixed, perInstance: true);
+                var instanceType = Text(template.Inputs["instanceType"]) ?? "(unknown type)";
+                c.Add($"{instanceType} instance-hours", PriceBook.InstanceHours(instanceType), c.Hours, "hours", CostKind.Fixed, perInstance: true);
+                c.AddCreditRisk(instanceType, template);
                 var volume = template.Inputs["blockDeviceMappings"]?[0]?["ebs"];
                 c.Add("gp3 root volume", $"ebs.{Text(volume?["volumeType"]) ?? "gp3"}.storage", Number(volume?["volumeSize"]) ?? 8, "GB-months",
                     CostKind.Fixed, perInstance: true);
@@ -187,3 +229,4 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
         }
     }
 }
+

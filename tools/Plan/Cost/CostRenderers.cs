@@ -35,14 +35,26 @@ public static class CostRenderers
         }
 
         table.AddEmptyRow();
-        Row("Total", report.Monthly, bold: true);
+        Row(report.Complete ? "Total" : "Total (incomplete)", report.Monthly, bold: true);
         console.Write(table);
         console.MarkupLine(Markup.Escape("fixed and usage at desired capacity; min, desired and max are the groups' bounds, scheduled follows their " +
             "schedules through a typical week. 730 hours a month, list prices of " + report.PricesAsOf + ", no free tier."));
         console.MarkupLine(Markup.Escape("Usage is an assumption: " + string.Join(", ", UsageLines(report.Usage)) + " (override with --usage <file.yaml>)."));
+        if (report.PartialRegion is { } partial)
+            console.MarkupLine($"[yellow]partial prices[/] {Markup.Escape($"{report.Region}: {partial}")}");
         foreach (var missing in report.Unpriced)
             console.MarkupLine($"[yellow]unpriced[/] {Markup.Escape($"{missing.Name}: {missing.Item}: {missing.Why}")}");
+        foreach (var risk in report.Risks)
+            console.MarkupLine($"[yellow]risk[/] {Markup.Escape(RiskLine(risk))}");
+        if (report.Incompleteness is { } incomplete)
+            console.MarkupLine($"[bold yellow]{Markup.Escape($"The total is {incomplete}.")}[/]");
     }
+
+    /// <summary>"web: t3.small unlimited CPU credits: up to $58.40 a month per instance, $58.40 at desired capacity (…)".</summary>
+    public static string RiskLine(Risk risk) => risk.PerInstance is { } perInstance
+        ? $"{risk.Name}: {risk.Item}: up to ${Money(perInstance)} a month per instance, ${Money(risk.Monthly("desired") ?? 0)} at desired capacity, " +
+          $"${Money(risk.Monthly("max") ?? 0)} at max, not in the totals ({risk.Assumption})"
+        : $"{risk.Name}: {risk.Item}: {risk.Assumption}";
 
     static IEnumerable<string> UsageLines(UsageProfile usage) =>
         typeof(UsageProfile).GetProperties().Select(property =>
@@ -51,12 +63,16 @@ public static class CostRenderers
     static JsonObject Monthly(Func<string, double> at) =>
         new(Capacity.Levels.Select(level => KeyValuePair.Create(level, (JsonNode?)Math.Round(at(level), 2))));
 
-    /// <summary>{currency, region, pricesAsOf, usage, monthly, components[], resources[], unpriced[]}.</summary>
+    /// <summary>{currency, region, pricesAsOf, complete, incomplete, partialRegion, usage, monthly, components[], resources[],
+    /// unpriced[], risks[]}.</summary>
     public static string Json(CostReport report) => new JsonObject
     {
         ["currency"] = "USD",
         ["region"] = report.Region,
         ["pricesAsOf"] = report.PricesAsOf,
+        ["complete"] = report.Complete,
+        ["incomplete"] = report.Incompleteness,
+        ["partialRegion"] = report.PartialRegion,
         ["usage"] = JsonSerializer.SerializeToNode(report.Usage, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase }),
         ["monthly"] = Monthly(level => report.Monthly(level)),
         ["components"] = new JsonArray([.. report.Components.Select(component => (JsonNode)new JsonObject
@@ -79,7 +95,14 @@ public static class CostRenderers
         })]),
         ["unpriced"] = new JsonArray([.. report.Unpriced.Select(missing => (JsonNode)new JsonObject
         {
-            ["urn"] = missing.Urn, ["item"] = missing.Item, ["why"] = missing.Why,
+            ["urn"] = missing.Urn, ["item"] = missing.Item, ["price"] = missing.PriceId, ["why"] = missing.Why,
+        })]),
+        ["risks"] = new JsonArray([.. report.Risks.Select(risk => (JsonNode)new JsonObject
+        {
+            ["urn"] = risk.Urn, ["item"] = risk.Item,
+            ["perInstance"] = risk.PerInstance is { } perInstance ? Math.Round(perInstance, 2) : null,
+            ["monthly"] = risk.PerInstance is null ? null : Monthly(level => risk.Monthly(level) ?? 0),
+            ["assumption"] = risk.Assumption,
         })]),
     }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 }

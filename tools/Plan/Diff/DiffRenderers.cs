@@ -12,12 +12,9 @@ internal static class Actions
 
     public static string Color(string action) => action switch { "create" => "green", "update" => "yellow", "replace" => "fuchsia", _ => "red" };
 
-    /// <summary>A value on one line, shortened: long policies and user data are not read in a diff.</summary>
-    public static string Show(JsonNode? value)
-    {
-        var text = value is null ? "(unset)" : value is JsonValue plain && plain.TryGetValue<string>(out var s) ? $"\"{s}\"" : value.ToJsonString();
-        return text.Length <= 90 ? text : text[..87] + "...";
-    }
+    /// <summary>A value on one line, whole (nested changes arrive as their leaves, so values are short).</summary>
+    public static string Show(JsonNode? value) =>
+        value is null ? "(unset)" : value is JsonValue plain && plain.TryGetValue<string>(out var s) ? $"\"{s}\"" : value.ToJsonString();
 
     /// <summary>The top-level component a change belongs to (its name), for grouping.</summary>
     public static string Component(PlanDiff diff, ResourceChange change)
@@ -44,7 +41,7 @@ public static class TreeDiff
                 {
                     var forces = input.ForcesReplacement ? " [fuchsia](forces replacement)[/]" : "";
                     var reason = input.Reason is null ? "" : $" [grey]({Markup.Escape(input.Reason)})[/]";
-                    console.MarkupLine($"        {Markup.Escape(input.Name)}: {Markup.Escape(Actions.Show(input.Old))} → {Markup.Escape(Actions.Show(input.New))}{forces}{reason}");
+                    console.MarkupLine($"        {Markup.Escape(input.Shown)}: {Markup.Escape(Actions.Show(input.Old))} → {Markup.Escape(Actions.Show(input.New))}{forces}{reason}");
                 }
 
                 foreach (var note in change.Notes)
@@ -71,9 +68,14 @@ public static class JsonDiff
             ["create"] = diff.Summary.Create, ["update"] = diff.Summary.Update, ["replace"] = diff.Summary.Replace,
             ["delete"] = diff.Summary.Delete, ["same"] = diff.Summary.Same,
         },
-        ["cost"] = diff.DesiredCost is var (before, after)
-            ? new JsonObject { ["currency"] = "USD", ["desiredBefore"] = Math.Round(before, 2), ["desiredAfter"] = Math.Round(after, 2), ["delta"] = Math.Round(after - before, 2) }
-            : null,
+        ["cost"] = new JsonObject
+        {
+            ["currency"] = "USD", ["desiredBefore"] = Math.Round(diff.Costs.Before.Desired, 2), ["desiredAfter"] = Math.Round(diff.Costs.After.Desired, 2),
+            ["delta"] = Math.Round(diff.Costs.After.Desired - diff.Costs.Before.Desired, 2),
+            ["complete"] = diff.Costs.Before.Complete && diff.Costs.After.Complete,
+            ["unpricedBefore"] = new JsonArray([.. diff.Costs.Before.Unpriced.Select(price => (JsonNode)price)]),
+            ["unpricedAfter"] = new JsonArray([.. diff.Costs.After.Unpriced.Select(price => (JsonNode)price)]),
+        },
         ["changes"] = new JsonArray([.. diff.Changes.Select(change => (JsonNode)new JsonObject
         {
             ["urn"] = change.Urn,
@@ -82,7 +84,7 @@ public static class JsonDiff
             ["action"] = change.Action,
             ["inputs"] = new JsonArray([.. change.Inputs.Select(input => (JsonNode)new JsonObject
             {
-                ["name"] = input.Name, ["old"] = input.Old?.DeepClone(), ["new"] = input.New?.DeepClone(),
+                ["name"] = input.Name, ["path"] = input.Shown, ["old"] = input.Old?.DeepClone(), ["new"] = input.New?.DeepClone(),
                 ["forcesReplacement"] = input.ForcesReplacement, ["reason"] = input.Reason,
             })]),
             ["notes"] = new JsonArray([.. change.Notes.Select(note => (JsonNode)note)]),
@@ -110,7 +112,7 @@ public static class MarkdownDiff
             foreach (var change in changes)
             {
                 var inputs = change.Inputs.Select(input =>
-                    $"`{input.Name}`: `{Cell(Actions.Show(input.Old))}` → `{Cell(Actions.Show(input.New))}`{(input.ForcesReplacement ? " **forces replacement**" : "")}{(input.Reason is null ? "" : $" ({input.Reason})")}");
+                    $"`{input.Shown}`: `{Cell(Actions.Show(input.Old))}` → `{Cell(Actions.Show(input.New))}`{(input.ForcesReplacement ? " **forces replacement**" : "")}{(input.Reason is null ? "" : $" ({input.Reason})")}");
                 var cell = string.Join("<br>", inputs.Concat(change.Notes.Select(note => $"_{note}_")));
                 text.Append($"| `{Actions.Symbol(change.Action)}` | `{change.Type}` **{change.Name}** | {cell} |\n");
             }

@@ -2,7 +2,12 @@ using System.Text.Json.Nodes;
 
 namespace Infra.Plan.Diff;
 
-public sealed record InputChange(string Name, JsonNode? Old, JsonNode? New, bool ForcesReplacement, string? Reason = null);
+/// <summary>One changed value: of the input Name, at Path within it when the change is nested (healthCheck.path,
+/// policy.Statement[0].Action, userData line 12).</summary>
+public sealed record InputChange(string Name, JsonNode? Old, JsonNode? New, bool ForcesReplacement, string? Reason = null, string? Path = null)
+{
+    public string Shown => Path ?? Name;
+}
 
 /// <summary>One resource that the change creates, updates, replaces or deletes.</summary>
 public sealed record ResourceChange(string Urn, string Type, string Name, string? Parent, string Action, IReadOnlyList<InputChange> Inputs,
@@ -21,13 +26,22 @@ public sealed record DiffSummary(int Create, int Update, int Replace, int Delete
 /// replaced in turn when that input forces it.</summary>
 public sealed record PlanDiff(string Stack, PlanDocument Base, PlanDocument Head, IReadOnlyList<ResourceChange> Changes, DiffSummary Summary)
 {
-    /// <summary>The monthly estimate at desired capacity before and after, when both regions are priced.</summary>
-    public (double Before, double After)? DesiredCost =>
-        Cost.MonthlyCost.Of(Base) is { } before && Cost.MonthlyCost.Of(Head) is { } after ? (before.Desired, after.Desired) : null;
+    /// <summary>The monthly estimates before and after (a stack that did not exist at the base costs nothing).</summary>
+    public (Cost.MonthlyCost Before, Cost.MonthlyCost After) Costs { get; } = (Cost.MonthlyCost.Of(Base), Cost.MonthlyCost.Of(Head));
 
-    public string CostLine => DesiredCost is var (before, after)
-        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"monthly estimate at desired capacity: ${before:#,0.00} → ${after:#,0.00} ({(after >= before ? "+" : "-")}${Math.Abs(after - before):#,0.00})")
-        : "monthly estimate: not priced in this region";
+    /// <summary>The delta at desired capacity, and what either side leaves out: a delta between incomplete totals says so.</summary>
+    public string CostLine
+    {
+        get
+        {
+            var (before, after) = (Costs.Before.Desired, Costs.After.Desired);
+            var line = string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"monthly estimate at desired capacity: ${before:#,0.00} → ${after:#,0.00} ({(after >= before ? "+" : "-")}${Math.Abs(after - before):#,0.00})");
+            var missing = new[] { ("before", Costs.Before), ("after", Costs.After) }.Where(side => !side.Item2.Complete)
+                .Select(side => $"{side.Item1} {side.Item2.Incompleteness}").ToList();
+            return missing.Count == 0 ? line : $"{line}; {string.Join("; ", missing)}";
+        }
+    }
 
     public const string Changed = "[changed]";
 
@@ -75,21 +89,33 @@ public sealed record PlanDiff(string Stack, PlanDocument Base, PlanDocument Head
             var secretChanged = before.SecretDigests.TryGetValue(name, out var digestBefore) && after.SecretDigests.TryGetValue(name, out var digestAfter) && digestBefore != digestAfter;
             if (JsonNode.DeepEquals(was, now) && !secretChanged)
                 continue;
-            var masked = now?.ToString() == PlanDocument.Secret || was?.ToString() == PlanDocument.Secret;
-            yield return new InputChange(name, masked ? PlanDocument.Secret : was?.DeepClone(), masked ? Changed : now?.DeepClone(),
-                ReplacementTriggers.Forces(type, name));
+            var forces = ReplacementTriggers.Forces(type, name) || ReplacementTriggers.ForcesInShape(type, name, after.Inputs, was, now);
+            if (now?.ToString() == PlanDocument.Secret || was?.ToString() == PlanDocument.Secret)
+            {
+                yield return new InputChange(name, PlanDocument.Secret, Changed, forces);
+                continue;
+            }
+
+            foreach (var (path, old, current) in ChangedLeaves.Of(name, was, now))
+                yield return new InputChange(name, old?.DeepClone(), current?.DeepClone(), forces, Path: path == name ? null : path);
         }
     }
 
     /// <summary>A replaced resource comes back with a new id and ARN: every input that held one of them changes, and
-    /// replaces its resource where it forces replacement, until nothing more changes.</summary>
+    /// replaces its resource where it forces replacement, until nothing more changes. A subnet or security group
+    /// replaced because its VPC is replaces what AWS keeps in one VPC with it (ReplacementTriggers.VpcBound).</summary>
     static void Cascade(PlanDocument after, Dictionary<string, PlannedResource> old, Dictionary<string, (string Action, List<InputChange> Inputs)> changes)
     {
-        var done = new HashSet<string>();
-        while (changes.Where(pair => pair.Value.Action == "replace" && done.Add(pair.Key)).Select(pair => pair.Key).ToList() is { Count: > 0 } replaced)
+        // A replaced resource is looked at again when it gains inputs (a subnet learns its VPC is replaced).
+        var seen = new Dictionary<string, int>();
+        while (changes.Where(pair => pair.Value.Action == "replace" && (!seen.TryGetValue(pair.Key, out var count) || count != pair.Value.Inputs.Count))
+                   .Select(pair => pair.Key).ToList() is { Count: > 0 } replaced)
             foreach (var urn in replaced)
             {
+                seen[urn] = changes[urn].Inputs.Count;
                 var source = after.Resources.First(resource => resource.Urn == urn);
+                var newVpc = changes[urn].Inputs.FirstOrDefault(input => input is { Name: "vpcId", ForcesReplacement: true }) is { } vpcChange
+                    ? vpcChange.Reason ?? "its VPC is replaced" : null;
                 var values = source.Outputs.Select(pair => pair.Value?.ToString()).Where(value => value is { Length: > 8 }).ToHashSet();
                 foreach (var resource in after.Resources.Where(resource => resource.Urn != urn && old.ContainsKey(resource.Urn)))
                 {
@@ -98,11 +124,92 @@ public sealed record PlanDiff(string Stack, PlanDocument Base, PlanDocument Head
                     if (refers.Count == 0)
                         continue;
                     var entry = changes.TryGetValue(resource.Urn, out var existing) ? existing : ("update", new List<InputChange>());
-                    foreach (var name in refers.Where(name => entry.Item2.All(input => input.Name != name)))
-                        entry.Item2.Add(new InputChange(name, resource.Inputs[name]?.DeepClone(), PlanDocument.Unknown,
-                            ReplacementTriggers.Forces(resource.Type, name), $"{source.Name} is replaced"));
+                    foreach (var name in refers)
+                    {
+                        var binding = newVpc is null ? null : ReplacementTriggers.BoundToVpc(resource.Type, name);
+                        var forces = ReplacementTriggers.Forces(resource.Type, name) || binding is not null;
+                        var reason = binding is null ? $"{source.Name} is replaced" : $"{newVpc}: {source.Name} moves to the new VPC, and {binding.Why}";
+                        var index = entry.Item2.FindIndex(input => input.Name == name);
+                        if (index < 0)
+                            entry.Item2.Add(new InputChange(name, resource.Inputs[name]?.DeepClone(), PlanDocument.Unknown, forces, reason));
+                        else if (forces && !entry.Item2[index].ForcesReplacement)
+                            entry.Item2[index] = entry.Item2[index] with { ForcesReplacement = true, Reason = reason };
+                    }
+
                     changes[resource.Urn] = (entry.Item2.Any(input => input.ForcesReplacement) ? "replace" : entry.Item1, entry.Item2);
                 }
             }
+    }
+}
+
+/// <summary>The changed leaves of two values, each with its path, so a nested change reads as what changed
+/// (healthCheck.path: "/health" → "/healthz") and nothing is cut: objects by key, lists of the same length by index,
+/// JSON documents held as text (policies) as the documents, text of several lines (user data, also base64) by line.</summary>
+public static class ChangedLeaves
+{
+    public static IEnumerable<(string Path, JsonNode? Old, JsonNode? New)> Of(string path, JsonNode? was, JsonNode? now)
+    {
+        if (JsonNode.DeepEquals(was, now))
+            yield break;
+        IEnumerable<(string, JsonNode?, JsonNode?)> nested = (was, now) switch
+        {
+            (JsonObject a, JsonObject b) => a.Select(pair => pair.Key).Union(b.Select(pair => pair.Key)).Order(StringComparer.Ordinal)
+                .SelectMany(key => Of($"{path}.{key}", a[key], b[key])),
+            (JsonArray a, JsonArray b) when a.Count == b.Count => a.Select((item, i) => Of($"{path}[{i}]", item, b[i])).SelectMany(leaves => leaves),
+            _ when Document(was) is { } a && Document(now) is { } b => Of(path, a, b),
+            _ when Lines(was) is { } a && Lines(now) is { } b => LineChanges(path, a, b),
+            _ => [(path, was, now)],
+        };
+        foreach (var leaf in nested)
+            yield return leaf;
+    }
+
+    static JsonNode? Document(JsonNode? value)
+    {
+        if (value is not JsonValue text || !text.TryGetValue<string>(out var s) || s.TrimStart() is not ['{' or '[', ..])
+            return null;
+        try
+        {
+            return JsonNode.Parse(s);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Text of several lines, as it is or decoded from base64 (EC2 user data).</summary>
+    static string[]? Lines(JsonNode? value)
+    {
+        if (value is not JsonValue text || !text.TryGetValue<string>(out var s))
+            return null;
+        if (!s.Contains('\n', StringComparison.Ordinal) && s.Length > 0 && s.Length % 4 == 0)
+        {
+            var bytes = new byte[s.Length];
+            if (Convert.TryFromBase64String(s, bytes, out var length))
+            {
+                try
+                {
+                    s = new System.Text.UTF8Encoding(false, true).GetString(bytes, 0, length);
+                }
+                catch (System.Text.DecoderFallbackException)
+                {
+                    return null;
+                }
+            }
+        }
+
+        return s.Contains('\n', StringComparison.Ordinal) ? s.Split('\n') : null;
+    }
+
+    /// <summary>Lines changed in place when the count is the same; otherwise the lines only one side has.</summary>
+    static IEnumerable<(string, JsonNode?, JsonNode?)> LineChanges(string path, string[] was, string[] now)
+    {
+        if (was.Length == now.Length)
+            return was.Select((line, i) => (line, i)).Where(pair => pair.line != now[pair.i])
+                .Select(pair => ($"{path} line {pair.i + 1}", (JsonNode?)pair.line, (JsonNode?)now[pair.i]));
+        var (kept, added) = (now.ToHashSet(), was.ToHashSet());
+        return was.Select((line, i) => (line, i)).Where(pair => !kept.Contains(pair.line)).Select(pair => ($"{path} line {pair.i + 1}", (JsonNode?)pair.line, (JsonNode?)null))
+            .Concat(now.Select((line, i) => (line, i)).Where(pair => !added.Contains(pair.line)).Select(pair => ($"{path} line {pair.i + 1}", (JsonNode?)null, (JsonNode?)pair.line)));
     }
 }

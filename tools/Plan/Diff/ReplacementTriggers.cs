@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Infra.Plan.Diff;
 
 /// <summary>Which input changes make the AWS provider replace a resource instead of updating it, for every type the
@@ -35,7 +37,7 @@ public static class ReplacementTriggers
         ["aws:iam/rolePolicyAttachment:RolePolicyAttachment"] = Set("role", "policyArn"),
         ["aws:iam/instanceProfile:InstanceProfile"] = Set("name", "namePrefix", "path"),
         ["aws:iam/serverCertificate:ServerCertificate"] = Set("certificateBody", "certificateChain", "privateKey", "name", "namePrefix", "path"),
-        ["aws:lb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal", "loadBalancerType"),
+        ["aws:lb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal", "loadBalancerType", "customerOwnedIpv4Pool"),
         ["aws:lb/targetGroup:TargetGroup"] = Set("name", "namePrefix", "port", "protocol", "protocolVersion", "targetType", "vpcId", "ipAddressType"),
         ["aws:lb/listener:Listener"] = Set("loadBalancerArn"),
         ["aws:elb/loadBalancer:LoadBalancer"] = Set("name", "namePrefix", "internal"),
@@ -75,6 +77,44 @@ public static class ReplacementTriggers
         ["pulumi:pulumi:StackReference"] = Set("name"),
     };
 
+    /// <summary>Inputs naming subnets or security groups that AWS keeps in the resource's own VPC, which cannot change
+    /// after creation: when they move to a replaced VPC, the resource is replaced with them (an in-place update would
+    /// fail half-way through `pulumi up`). Launch templates are not here: they belong to no VPC, and a new version may
+    /// name the new VPC's security groups.</summary>
+    public static readonly IReadOnlyDictionary<string, VpcBinding> VpcBound = new Dictionary<string, VpcBinding>
+    {
+        ["aws:lb/loadBalancer:LoadBalancer"] = new(["subnets", "subnetMappings", "securityGroups"], "a load balancer stays in the VPC it was created in",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_SetSubnets.html"),
+        ["aws:elb/loadBalancer:LoadBalancer"] = new(["subnets", "securityGroups"], "a Classic Load Balancer stays in the VPC it was created in",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/classic/elb-manage-subnets.html"),
+        ["aws:ec2/vpcEndpoint:VpcEndpoint"] = new(["subnetIds", "securityGroupIds", "routeTableIds"], "an endpoint belongs to one VPC (vpcId forces a new one)",
+            "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_ModifyVpcEndpoint.html"),
+        ["aws:lb/targetGroup:TargetGroup"] = new(["vpcId"], "a target group belongs to one VPC (vpcId forces a new one)",
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html"),
+    };
+
+    /// <summary>Changes the provider replaces only in some shapes (its CustomizeDiff, not its schema): a network load
+    /// balancer cannot lose subnets or swap one for another, and cannot gain security groups when it has none or
+    /// drop all it has (terraform-provider-aws internal/service/elbv2/load_balancer.go, customizeDiffLoadBalancerNLB).</summary>
+    public static bool ForcesInShape(string type, string input, JsonNode? inputs, JsonNode? was, JsonNode? now)
+    {
+        if (type != "aws:lb/loadBalancer:LoadBalancer" || inputs?["loadBalancerType"]?.ToString() != "network")
+            return false;
+        var (before, after) = (Count(was), Count(now));
+        return input switch
+        {
+            "subnets" => after <= before,
+            "securityGroups" => (before == 0) != (after == 0),
+            _ => false,
+        };
+
+        static int Count(JsonNode? list) => list is JsonArray items ? items.Count : 0;
+    }
+
+    /// <summary>Whether the input of the type must stay in the resource's VPC (see VpcBound).</summary>
+    public static VpcBinding? BoundToVpc(string type, string input) =>
+        VpcBound.TryGetValue(type, out var binding) && binding.Inputs.Contains(input) ? binding : null;
+
     /// <summary>A changed explicit provider (for example another region) replaces every resource it manages.</summary>
     public const string Provider = "provider";
 
@@ -84,6 +124,9 @@ public static class ReplacementTriggers
 
     static IReadOnlySet<string> Set(params string[] inputs) => inputs.ToHashSet();
 }
+
+/// <summary>Inputs of a type that must name resources of its own VPC, why, and where AWS says so.</summary>
+public sealed record VpcBinding(IReadOnlyList<string> Inputs, string Why, string Source);
 
 /// <summary>What an update sets in motion beyond the resource itself, for the diff to say.</summary>
 public static class ChangeEffects

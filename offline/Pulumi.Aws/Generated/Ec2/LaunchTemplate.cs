@@ -41,6 +41,9 @@ public partial class LaunchTemplate : global::Pulumi.CustomResource
     [Output("monitoring")]
     public Output<Outputs.LaunchTemplateMonitoring?> Monitoring { get; private set; } = null!;
 
+    [Output("creditSpecification")]
+    public Output<Outputs.LaunchTemplateCreditSpecification?> CreditSpecification { get; private set; } = null!;
+
     [Output("tagSpecifications")]
     public Output<ImmutableArray<Outputs.LaunchTemplateTagSpecification>> TagSpecifications { get; private set; } = null!;
 
@@ -94,6 +97,9 @@ public sealed class LaunchTemplateArgs : global::Pulumi.ResourceArgs
 
     [Input("monitoring")]
     public Input<Inputs.LaunchTemplateMonitoringArgs>? Monitoring { get; set; }
+
+    [Input("creditSpecification")]
+    public Input<Inputs.LaunchTemplateCreditSpecificationArgs>? CreditSpecification { get; set; }
 
     [Input("tagSpecifications")]
     private InputList<Inputs.LaunchTemplateTagSpecificationArgs>? _tagSpecifications;
