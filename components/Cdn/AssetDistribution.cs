@@ -183,35 +183,8 @@ public sealed class AssetDistribution : ComponentResource
     {
         if (hostsArgs.CertificateArn is { } arn)
             return Output.Create(arn);
-        var inUsEast1 = InUsEast1(name);
-        var certificate = new Aws.Acm.Certificate($"{name}-certificate", new Aws.Acm.CertificateArgs
-        {
-            DomainName = hosts[0],
-            SubjectAlternativeNames = hosts.Skip(1).ToArray(),
-            ValidationMethod = "DNS",
-            Tags = Tagging.Named(tags, $"{name}-certificate"),
-        }, inUsEast1);
-        var fqdns = hosts.Select(host =>
-        {
-            var option = certificate.DomainValidationOptions.Apply(options => options.First(o => o.DomainName == host));
-            // ACM fills the record of every name validated by DNS; the fields are optional in the provider's schema.
-            Output<string> Record(Func<Aws.Acm.Outputs.CertificateDomainValidationOption, string?> field) =>
-                option.Apply(o => field(o) ?? throw new InvalidOperationException($"ACM returned no DNS validation record for {host}"));
-            return new Aws.Route53.Record($"{name}-validation-{host}", new Aws.Route53.RecordArgs
-            {
-                ZoneId = hostsArgs.HostedZoneId!,
-                Name = Record(o => o.ResourceRecordName),
-                Type = Record(o => o.ResourceRecordType),
-                Records = { Record(o => o.ResourceRecordValue) },
-                Ttl = 300,
-                AllowOverwrite = true,
-            }, new CustomResourceOptions { Parent = this }).Fqdn;
-        }).ToArray();
-        return new Aws.Acm.CertificateValidation($"{name}-certificate", new Aws.Acm.CertificateValidationArgs
-        {
-            CertificateArn = certificate.Arn,
-            ValidationRecordFqdns = fqdns,
-        }, inUsEast1).CertificateArn;
+        // Four asset hosts by default: one certificate, well within ACM's ten names.
+        return DnsValidatedCertificate.Issue(this, name, hosts, hostsArgs.HostedZoneId!, tags, InUsEast1(name))[0];
     }
 
     Aws.Provider? _usEast1;

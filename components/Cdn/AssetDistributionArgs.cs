@@ -113,6 +113,9 @@ public sealed record AssetDistributionArgs
         }
         else if (hosts.Names.Count > 0 && hosts.HostedZoneId is null)
             checks.Add("certificateArn", null, "aliases need a certificate: an ACM ARN in us-east-1, or hostedZoneId to create one");
+        else if (hosts.Aliases is { Count: > DnsValidatedCertificate.NamesPerCertificate } aliases)
+            // A distribution has one certificate.
+            checks.Add("aliases", aliases, $"an issued certificate holds at most {DnsValidatedCertificate.NamesPerCertificate} names (ACM's default quota): use fewer aliases, or a certificateArn covering them");
         if (hosts.Names.Count == 0)
             checks.Add("aliases", null, "give aliases, or a count and a domain");
     }

@@ -4,17 +4,41 @@ using Aws = Pulumi.Aws;
 
 namespace Infra.Components.LoadBalancing;
 
-/// <summary>What the three balancers share: the certificate (an ARN, or the PEM pair uploaded to IAM), the access-log
-/// bucket, and the DNS alias.</summary>
+/// <summary>The certificates of TLS listeners: the default one (null without a certificate) and, when an issued
+/// certificate needs more than ACM's ten names, the further ones listeners serve by SNI.</summary>
+internal sealed record ListenerCertificates(Output<string>? Default, IReadOnlyList<Output<string>> Sni);
+
+/// <summary>What the three balancers share: the certificate (an ARN, the PEM pair uploaded to IAM, or one issued by
+/// ACM), the access-log bucket, and the DNS alias.</summary>
 internal static class BalancerParts
 {
-    /// <summary>The ARN for TLS listeners: the given one, or the uploaded certificate's; null without a certificate.</summary>
-    public static Output<string>? CertificateArn(string name, WebLoadBalancerArgs args, CustomResourceOptions child) => args.Certificate switch
+    public static ListenerCertificates Certificates(ComponentResource parent, string name, WebLoadBalancerArgs args, CustomResourceOptions child)
     {
-        { Arn: { } arn } => Output.Create(arn),
-        { Body: { } body, PrivateKey: { } key } => UploadCertificate(name, body, key, args.Certificate.Chain, args.Tags, child).Arn,
-        _ => null,
-    };
+        if (args is { IssueCertificate: true, Dns: { } dns })
+        {
+            // The stack's region: the default provider, as listeners need.
+            var issued = DnsValidatedCertificate.Issue(parent, name, args.IssuedNames, dns.ZoneId, args.Tags, child);
+            return new ListenerCertificates(issued[0], [.. issued.Skip(1)]);
+        }
+
+        return new ListenerCertificates(args.Certificate switch
+        {
+            { Arn: { } arn } => Output.Create(arn),
+            { Body: { } body, PrivateKey: { } key } => UploadCertificate(name, body, key, args.Certificate.Chain, args.Tags, child).Arn,
+            _ => null,
+        }, []);
+    }
+
+    /// <summary>The further certificates a TLS listener serves by SNI.</summary>
+    public static void AddSniCertificates(string listenerName, Aws.LB.Listener listener, ListenerCertificates certificates, CustomResourceOptions child)
+    {
+        foreach (var (arn, index) in certificates.Sni.Select((arn, index) => (arn, index)))
+            new Aws.LB.ListenerCertificate($"{listenerName}-certificate-{index + 2}", new Aws.LB.ListenerCertificateArgs
+            {
+                ListenerArn = listener.Arn,
+                CertificateArn = arn,
+            }, child);
+    }
 
     static Aws.Iam.ServerCertificate UploadCertificate(string name, PemSource body, PemSource key, PemSource? chain,
         IReadOnlyDictionary<string, string> tags, CustomResourceOptions options)

@@ -28,7 +28,8 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
             ?? throw Wiring.Missing(args.Internal ? nameof(args.PrivateSubnetIds) : nameof(args.PublicSubnetIds));
         var child = new CustomResourceOptions { Parent = this };
         (Aws.S3.Bucket Bucket, InputList<Resource> Ready)? logs = args.AccessLogs is { } accessLogs ? BalancerParts.AccessLogs(this, name, accessLogs, args) : null;
-        var certificateArn = BalancerParts.CertificateArn(name, args, child);
+        // One certificate: validation refuses more names than it holds (no SNI on a classic balancer).
+        var certificateArn = BalancerParts.Certificates(this, name, args, child).Default;
 
         var listeners = new InputList<Aws.Elb.Inputs.LoadBalancerListenerArgs>();
         foreach (var listener in args.Listeners)

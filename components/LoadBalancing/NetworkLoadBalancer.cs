@@ -78,7 +78,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
             }, child);
         });
 
-        var certificateArn = BalancerParts.CertificateArn(name, args, child);
+        var certificates = BalancerParts.Certificates(this, name, args, child);
         foreach (var listener in args.Listeners)
         {
             var listenerArgs = new Aws.LB.ListenerArgs
@@ -92,10 +92,12 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
             if (listener.Protocol == "TLS")
             {
                 listenerArgs.SslPolicy = args.SslPolicy;
-                listenerArgs.CertificateArn = certificateArn ?? throw new InvalidOperationException("validation lets no TLS listener without a certificate");
+                listenerArgs.CertificateArn = certificates.Default ?? throw new InvalidOperationException("validation lets no TLS listener without a certificate");
             }
 
-            new Aws.LB.Listener($"{name}-{listener.Port}", listenerArgs, child);
+            var created = new Aws.LB.Listener($"{name}-{listener.Port}", listenerArgs, child);
+            if (listener.Protocol == "TLS")
+                BalancerParts.AddSniCertificates($"{name}-{listener.Port}", created, certificates, child);
         }
 
         if (args.Dns is { } dns)

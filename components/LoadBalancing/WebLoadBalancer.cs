@@ -90,7 +90,7 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
                 Tags = Tagging.Named(tags, $"{name}-{target.Port}"),
             }, child));
 
-        var certificateArn = BalancerParts.CertificateArn(name, args, child);
+        var certificates = BalancerParts.Certificates(this, name, args, child);
 
         Output<string>? httpsListenerArn = null;
         foreach (var listener in args.Listeners)
@@ -123,12 +123,15 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
             if (listener.Protocol == "HTTPS")
             {
                 listenerArgs.SslPolicy = args.SslPolicy;
-                listenerArgs.CertificateArn = certificateArn ?? throw new InvalidOperationException("validation lets no HTTPS listener without a certificate");
+                listenerArgs.CertificateArn = certificates.Default ?? throw new InvalidOperationException("validation lets no HTTPS listener without a certificate");
             }
 
             var created = new Aws.LB.Listener($"{name}-{listener.Port}", listenerArgs, child);
             if (listener.Protocol == "HTTPS")
+            {
                 httpsListenerArn ??= created.Arn;
+                BalancerParts.AddSniCertificates($"{name}-{listener.Port}", created, certificates, child);
+            }
         }
 
         if (args.Waf is { } waf)

@@ -144,6 +144,19 @@ public sealed record WebLoadBalancerArgs
     public bool RedirectHttpToHttps { get; init; }
 
     public CertificateArgs? Certificate { get; init; }
+
+    /// <summary>Issue a DNS-validated ACM certificate in the stack's region for <see cref="Dns"/>'s domain name and
+    /// <see cref="CertificateNames"/>, its validation records in Dns's zone.</summary>
+    public bool IssueCertificate { get; init; }
+
+    /// <summary>More names of the issued certificate; beyond ACM's ten per certificate, further certificates.</summary>
+    public IReadOnlyList<string> CertificateNames { get; init; } = [];
+
+    /// <summary>Certificates a listener serves by SNI besides its default (ELB's default quota).</summary>
+    public const int SniCertificatesPerListener = 25;
+
+    /// <summary>The names of the issued certificates: the site's host name first.</summary>
+    public IReadOnlyList<string> IssuedNames => Dns is null ? [] : [Dns.DomainName, .. CertificateNames.Where(name => name != Dns.DomainName)];
     public string SslPolicy { get; init; } = "ELBSecurityPolicy-TLS13-1-2-2021-06";
     public HealthCheckArgs HealthCheck { get; init; } = new();
     public StickinessArgs Stickiness { get; init; } = new();
@@ -260,9 +273,10 @@ public sealed record WebLoadBalancerArgs
         foreach (var port in Listeners.GroupBy(listener => listener.Port).Where(group => group.Count() > 1).Select(group => group.Key))
             checks.Add("listeners", port, "two listeners cannot share a port");
         var https = Listeners.Any(listener => Encrypted.Contains(listener.Protocol));
-        if (https && Certificate is null)
+        if (https && Certificate is null && !IssueCertificate)
             checks.Add("certificateArn", null,
-                $"an {string.Join("/", Listeners.Select(l => l.Protocol).Where(Encrypted.Contains).Distinct())} listener needs a certificate: set certificateArn, or upload one with the secrets infra:certificateBody and infra:certificatePrivateKey");
+                $"an {string.Join("/", Listeners.Select(l => l.Protocol).Where(Encrypted.Contains).Distinct())} listener needs a certificate: set certificateArn, or upload one with the secrets infra:certificateBody and infra:certificatePrivateKey, or issue one (issueCertificate with dns)");
+        ValidateIssued(checks, https);
         if (Type == LoadBalancerType.Application && RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTPS" && listener.Port == 443))
             checks.Add("redirectHttpToHttps", true, "needs an HTTPS listener on port 443 to redirect to");
         if (Type == LoadBalancerType.Application && RedirectHttpToHttps && !Listeners.Any(listener => listener.Protocol == "HTTP"))
@@ -271,6 +285,33 @@ public sealed record WebLoadBalancerArgs
             checks.Add("redirectHttpToHttps", true, "only an application load balancer redirects; set it to false");
         if (https)
             checks.OneOf("sslPolicy", SslPolicy, [.. SslPolicies]);
+    }
+
+    void ValidateIssued(Checks checks, bool https)
+    {
+        foreach (var (name, index) in CertificateNames.Select((name, index) => (name, index)))
+            checks.Require(Regex.IsMatch(name, @"^(?=.{1,253}$)(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"), $"certificateNames[{index}]", name,
+                "must be a lower-case host name such as api.example.com or *.example.com");
+        if (!IssueCertificate)
+        {
+            if (CertificateNames.Count > 0)
+                checks.Add("certificateNames", CertificateNames, "names of an issued certificate: set issueCertificate to true");
+            return;
+        }
+
+        if (Certificate is not null)
+            checks.Add("issueCertificate", true, "give one certificate source: certificateArn, the PEM secrets, or issueCertificate");
+        if (Dns is null)
+            checks.Add("issueCertificate", true, "needs dns.zoneId and dns.domainName: the certificate is for that name, validated by DNS records in that zone");
+        if (!https)
+            checks.Add("issueCertificate", true, "no HTTPS, TLS or SSL listener would use the certificate");
+        var certificates = (IssuedNames.Count + DnsValidatedCertificate.NamesPerCertificate - 1) / DnsValidatedCertificate.NamesPerCertificate;
+        if (Type == LoadBalancerType.Classic && certificates > 1)
+            checks.Add("certificateNames", CertificateNames,
+                $"a classic balancer serves one certificate (no SNI): at most {DnsValidatedCertificate.NamesPerCertificate} names with dns.domainName");
+        else if (certificates > 1 + SniCertificatesPerListener)
+            checks.Add("certificateNames", CertificateNames,
+                $"a listener serves at most {1 + SniCertificatesPerListener} certificates of {DnsValidatedCertificate.NamesPerCertificate} names");
     }
 
     void ValidateHealthCheck(Checks checks)

@@ -7,7 +7,8 @@ using Aws = Pulumi.Aws;
 namespace Infra.Components.Network;
 
 /// <summary>A multi-AZ VPC: public, private (and optionally isolated) subnets per zone, internet and NAT
-/// routing, optional IPv6, flow logs and an S3 endpoint, and the security groups of the web application.</summary>
+/// routing, optional IPv6, flow logs, an S3 endpoint and interface endpoints, and the security groups of the web
+/// application; or, given an existing VPC, only the groups, endpoints and flow logs inside it.</summary>
 public sealed class Network : ComponentResource
 {
     public const string Type = "infra:network:Network";
@@ -28,6 +29,8 @@ public sealed class Network : ComponentResource
         string scope = "network")
     {
         Checks.ThrowIfAny(args.Validate(scope));
+        if (args.ExistingVpc is { } existing)
+            return new Network(name, args with { ExistingVpc = await Resolve(existing, options, scope) }, options);
         if (args.AvailabilityZones is null)
         {
             var zones = await Aws.GetAvailabilityZones.InvokeAsync(new Aws.GetAvailabilityZonesArgs { State = "available" },
@@ -42,15 +45,81 @@ public sealed class Network : ComponentResource
         return new Network(name, args, options);
     }
 
-    /// <summary>Builds with explicit zones (<see cref="NetworkArgs.AvailabilityZones"/>); see <see cref="CreateAsync"/>.</summary>
+    /// <summary>The zone of each subnet of an existing VPC (aws:ec2/getSubnet), checked against what AWS would refuse:
+    /// subnets of another VPC, a VPC without the DNS support private endpoints need, instances in fewer than two zones.</summary>
+    static async Task<ExistingVpcArgs> Resolve(ExistingVpcArgs existing, ComponentResourceOptions? options, string scope)
+    {
+        var invoke = new InvokeOptions { Parent = options?.Parent, Provider = options?.Provider };
+        var subnets = await Task.WhenAll(existing.PublicSubnetIds.Concat(existing.PrivateSubnetIds)
+            .Select(id => Aws.Ec2.GetSubnet.InvokeAsync(new Aws.Ec2.GetSubnetArgs { Id = id }, invoke)));
+        var vpc = await Aws.Ec2.GetVpc.InvokeAsync(new Aws.Ec2.GetVpcArgs { Id = existing.VpcId }, invoke);
+        var problems = new List<Problem>();
+        foreach (var subnet in subnets.Where(subnet => subnet.VpcId != existing.VpcId))
+            problems.Add(new Problem($"{scope}.existingVpc", subnet.Id, $"the subnet belongs to {subnet.VpcId}, not to vpcId {existing.VpcId}"));
+        if (!vpc.EnableDnsSupport || !vpc.EnableDnsHostnames)
+            problems.Add(new Problem($"{scope}.existingVpc.vpcId", existing.VpcId,
+                "needs DNS support and DNS host names turned on (interface endpoints with private DNS and the instances' names rely on them)"));
+        var resolved = existing with { SubnetZones = subnets.ToDictionary(subnet => subnet.Id, subnet => subnet.AvailabilityZone) };
+        Checks.ThrowIfAny([.. problems, .. new NetworkArgs { ExistingVpc = resolved }.Validate(scope)]);
+        return resolved;
+    }
+
+    /// <summary>Builds with explicit zones (<see cref="NetworkArgs.AvailabilityZones"/>), or in an existing VPC whose
+    /// subnets' zones are known; see <see cref="CreateAsync"/>.</summary>
     public Network(string name, NetworkArgs args, ComponentResourceOptions? options = null)
-        : base(Type, name, Checks.Valid(options, args.AvailabilityZones is null
-            ? [new Problem("network.availabilityZones", null, "give the zones, or build with Network.CreateAsync to look them up")]
-            : args.Validate()))
+        : base(Type, name, Checks.Valid(options, args switch
+        {
+            { ExistingVpc: { SubnetZones: null } } => [new Problem("network.existingVpc", null, "build with Network.CreateAsync to look up the subnets' zones")],
+            { ExistingVpc: null, AvailabilityZones: null } => [new Problem("network.availabilityZones", null, "give the zones, or build with Network.CreateAsync to look them up")],
+            _ => args.Validate(),
+        }))
+    {
+        var child = new CustomResourceOptions { Parent = this };
+        var layout = args.ExistingVpc is { } existing ? Existing(existing) : Owned(name, args, child);
+
+        var groups = new SecurityGroups(name, layout.VpcId, args, ownsVpc: args.ExistingVpc is null, child);
+        foreach (var service in args.InterfaceEndpoints)
+            InterfaceEndpoint(name, InterfaceEndpointServices.Find(service)!, layout, groups.Endpoints!, args.Tags, child);
+        if (args.FlowLogs is { } flowLogs)
+            FlowLogs(name, layout.VpcId, flowLogs, args.Tags, child);
+
+        VpcId = layout.VpcId;
+        VpcCidr = layout.VpcCidr;
+        AvailabilityZones = Output.Create(layout.Zones.ToImmutableArray());
+        PublicSubnetIds = layout.PublicSubnetIds;
+        PrivateSubnetIds = layout.PrivateSubnetIds;
+        IsolatedSubnetIds = layout.IsolatedSubnetIds;
+        NatGatewayIds = layout.NatGatewayIds;
+        LoadBalancerSecurityGroupId = groups.LoadBalancer.Id;
+        InstanceSecurityGroupId = groups.Instances.Id;
+        WorkerSecurityGroupId = groups.Workers.Id;
+        RegisterOutputs();
+    }
+
+    /// <summary>Where the groups and endpoints go: the VPC, its zones and subnets (EndpointSubnetIds: one private subnet per zone).</summary>
+    sealed record Layout(Output<string> VpcId, Output<string> VpcCidr, IReadOnlyList<string> Zones, Output<ImmutableArray<string>> PublicSubnetIds,
+        Output<ImmutableArray<string>> PrivateSubnetIds, Output<ImmutableArray<string>> EndpointSubnetIds)
+    {
+        public Output<ImmutableArray<string>> IsolatedSubnetIds { get; init; } = Output.Create(ImmutableArray<string>.Empty);
+        public Output<ImmutableArray<string>> NatGatewayIds { get; init; } = Output.Create(ImmutableArray<string>.Empty);
+    }
+
+    /// <summary>The given VPC and subnets as they are: nothing of their routing is created or changed.</summary>
+    Layout Existing(ExistingVpcArgs existing)
+    {
+        var zones = existing.SubnetZones!;
+        var cidr = Aws.Ec2.GetVpc.Invoke(new Aws.Ec2.GetVpcInvokeArgs { Id = existing.VpcId }, new InvokeOptions { Parent = this }).Apply(vpc => vpc.CidrBlock);
+        return new Layout(Output.Create(existing.VpcId), cidr,
+            [.. existing.PrivateSubnetIds.Select(id => zones[id]).Distinct()],
+            Output.Create(existing.PublicSubnetIds.ToImmutableArray()), Output.Create(existing.PrivateSubnetIds.ToImmutableArray()),
+            Output.Create(existing.OnePrivateSubnetPerZone(zones).ToImmutableArray()));
+    }
+
+    /// <summary>A new VPC: subnets per zone, internet gateway, NAT, route tables, the S3 gateway endpoint.</summary>
+    Layout Owned(string name, NetworkArgs args, CustomResourceOptions child)
     {
         var zones = args.AvailabilityZones!;
         var tags = args.Tags;
-        var child = new CustomResourceOptions { Parent = this };
 
         Cidr.TryParse(args.VpcCidr, out var vpcBlock);
         var blocks = vpcBlock.Allocate(args.SubnetPrefixes(zones.Count))!;
@@ -145,22 +214,12 @@ public sealed class Network : ComponentResource
             }, child);
         }
 
-        if (args.FlowLogs is { } flowLogs)
-            FlowLogs(name, vpc, flowLogs, tags, child);
-
-        var groups = new SecurityGroups(name, vpc, args, child);
-
-        VpcId = vpc.Id;
-        VpcCidr = vpc.CidrBlock;
-        AvailabilityZones = Output.Create(zones.ToImmutableArray());
-        PublicSubnetIds = Output.All(publicSubnets.Select(subnet => subnet.Id));
-        PrivateSubnetIds = Output.All(privateSubnets.Select(subnet => subnet.Id));
-        IsolatedSubnetIds = Output.All(isolatedSubnets.Select(subnet => subnet.Id));
-        NatGatewayIds = Output.All(natGateways.Select(nat => nat.Id));
-        LoadBalancerSecurityGroupId = groups.LoadBalancer.Id;
-        InstanceSecurityGroupId = groups.Instances.Id;
-        WorkerSecurityGroupId = groups.Workers.Id;
-        RegisterOutputs();
+        var privateIds = Output.All(privateSubnets.Select(subnet => subnet.Id));
+        return new Layout(vpc.Id, vpc.CidrBlock, zones, Output.All(publicSubnets.Select(subnet => subnet.Id)), privateIds, privateIds)
+        {
+            IsolatedSubnetIds = Output.All(isolatedSubnets.Select(subnet => subnet.Id)),
+            NatGatewayIds = Output.All(natGateways.Select(nat => nat.Id)),
+        };
 
         Aws.Ec2.RouteTable RouteTable(string tier) =>
             new($"{name}-{tier}", new Aws.Ec2.RouteTableArgs { VpcId = vpc.Id, Tags = Tagging.Named(tags, $"{name}-{tier}") }, child);
@@ -234,7 +293,41 @@ public sealed class Network : ComponentResource
             statement);
     }
 
-    static void FlowLogs(string name, Aws.Ec2.Vpc vpc, FlowLogArgs flowLogs, IReadOnlyDictionary<string, string> tags,
+    /// <summary>An interface endpoint in one private subnet per zone with private DNS, so the service's own host name
+    /// resolves to it; reachable on 443 from the instances only, and (where the service takes a policy) only for
+    /// principals of this account.</summary>
+    void InterfaceEndpoint(string name, InterfaceEndpointService service, Layout layout, Aws.Ec2.SecurityGroup group,
+        IReadOnlyDictionary<string, string> tags, CustomResourceOptions child)
+    {
+        var endpoint = new Aws.Ec2.VpcEndpointArgs
+        {
+            VpcId = layout.VpcId,
+            ServiceName = Output.Format($"com.amazonaws.{Policies.Region(this)}.{service.Name}"),
+            VpcEndpointType = "Interface",
+            SubnetIds = layout.EndpointSubnetIds,
+            SecurityGroupIds = { group.Id },
+            PrivateDnsEnabled = true,
+            Tags = Tagging.Named(tags, $"{name}-{service.Name}"),
+        };
+        if (service.TakesPolicy)
+            endpoint.Policy = Policies.Document(this, new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Sid = "PrincipalsOfThisAccount",
+                Actions = { $"{service.ActionPrefix}:*" },
+                Resources = { "*" },
+                Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "*", Identifiers = { "*" } } },
+                Conditions =
+                {
+                    new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                    {
+                        Test = "StringEquals", Variable = "aws:PrincipalAccount", Values = { Policies.Account(this) },
+                    },
+                },
+            });
+        new Aws.Ec2.VpcEndpoint($"{name}-{service.Name}", endpoint, child);
+    }
+
+    static void FlowLogs(string name, Output<string> vpcId, FlowLogArgs flowLogs, IReadOnlyDictionary<string, string> tags,
         CustomResourceOptions child)
     {
         var logGroup = new Aws.CloudWatch.LogGroup($"{name}-flow-logs", new Aws.CloudWatch.LogGroupArgs
@@ -261,7 +354,7 @@ public sealed class Network : ComponentResource
         }, child);
         new Aws.Ec2.FlowLog($"{name}-flow-logs", new Aws.Ec2.FlowLogArgs
         {
-            VpcId = vpc.Id,
+            VpcId = vpcId,
             TrafficType = flowLogs.TrafficType,
             LogDestinationType = "cloud-watch-logs",
             LogDestination = logGroup.Arn,

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Infra.Components.Shared;
 
 namespace Infra.Components.Network;
@@ -23,6 +24,18 @@ public sealed record FlowLogArgs
     public string? KmsKeyArn { get; init; }
 }
 
+/// <summary>A VPC the stack does not own: it creates no VPC, subnets, gateways or routes, only its groups, endpoints and
+/// flow logs inside it. <see cref="SubnetZones"/> comes from aws:ec2/getSubnet (<see cref="Network.CreateAsync"/>).</summary>
+public sealed record ExistingVpcArgs(string VpcId, IReadOnlyList<string> PublicSubnetIds, IReadOnlyList<string> PrivateSubnetIds)
+{
+    /// <summary>The zone of each given subnet, as AWS reports it; null until looked up.</summary>
+    public IReadOnlyDictionary<string, string>? SubnetZones { get; init; }
+
+    /// <summary>One private subnet per zone, in the order given: an interface endpoint takes at most one subnet per zone.</summary>
+    internal IReadOnlyList<string> OnePrivateSubnetPerZone(IReadOnlyDictionary<string, string> zones) =>
+        [.. PrivateSubnetIds.DistinctBy(id => zones.GetValueOrDefault(id, id))];
+}
+
 public sealed record NetworkArgs
 {
     public string VpcCidr { get; init; } = "10.0.0.0/16";
@@ -45,6 +58,12 @@ public sealed record NetworkArgs
     public bool Ipv6 { get; init; }
     public FlowLogArgs? FlowLogs { get; init; }
     public bool S3GatewayEndpoint { get; init; } = true;
+
+    /// <summary>Services reached through interface endpoints in the private subnets (<see cref="InterfaceEndpointServices"/>).</summary>
+    public IReadOnlyList<string> InterfaceEndpoints { get; init; } = [];
+
+    /// <summary>Build in this VPC instead of a new one.</summary>
+    public ExistingVpcArgs? ExistingVpc { get; init; }
     public IReadOnlyList<int> AppPorts { get; init; } = [8080, 8443];
 
     /// <summary>What the load balancer's group accepts from the internet: its listeners' ports and protocols.</summary>
@@ -61,6 +80,44 @@ public sealed record NetworkArgs
     public IReadOnlyList<Problem> Validate(string scope = "network")
     {
         var checks = new Checks(scope);
+        ValidateEndpoints(checks);
+        if (ExistingVpc is { } existing)
+            ValidateExisting(checks.Scoped("existingVpc"), existing);
+        else
+            ValidateOwnedVpc(checks);
+        if (AppPorts.Count == 0)
+            checks.Add("appPorts", AppPorts.Select(p => p.ToString()), "needs at least one port");
+        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => pair.port is < 1 or > 65535))
+            checks.Add($"appPorts[{index}]", port, "ports must be between 1 and 65535");
+        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => AppPorts.Take(pair.index).Contains(pair.port)))
+            checks.Add($"appPorts[{index}]", port, "is listed twice; list each port once");
+        foreach (var cidr in AdminCidrs)
+        {
+            if (cidr is "0.0.0.0/0" or "::/0")
+                checks.Add("adminCidrs", cidr, "SSH from the whole internet is refused; list your office or VPN ranges");
+            else if (!Cidr.TryParse(cidr, out var range) && !IsIpv6Cidr(cidr))
+                checks.Add("adminCidrs", cidr, "must be an IPv4 or IPv6 CIDR block such as 10.50.0.0/16");
+            else if (!IsIpv6Cidr(cidr) && !PrivateRanges.Any(allowed => allowed.Contains(range)))
+                checks.Add("adminCidrs", cidr,
+                    "the instances have no public address, so SSH reaches them only from peered VPCs or a VPN, whose ranges are private (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, 100.64.0.0/10); from anywhere else use Session Manager (README, Access)");
+        }
+
+        if (FlowLogs is { } flowLogs)
+        {
+            checks.Require(LogRetentionDays.Contains(flowLogs.RetentionDays), "flowLogs.retentionDays", flowLogs.RetentionDays,
+                $"must be one of {string.Join(", ", LogRetentionDays)}");
+            checks.OneOf("flowLogs.trafficType", flowLogs.TrafficType, [.. FlowLogTrafficTypes]);
+        }
+
+        return checks.Problems;
+    }
+
+    /// <summary>Where SSH to a private subnet can come from: RFC 1918 and the shared address space (RFC 6598).</summary>
+    static readonly Cidr[] PrivateRanges = [.. new[] { "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10" }
+        .Select(text => Cidr.TryParse(text, out var range) ? range : throw new InvalidOperationException(text))];
+
+    void ValidateOwnedVpc(Checks checks)
+    {
         var zones = AvailabilityZones?.Count ?? AvailabilityZoneCount;
         var minimumZones = Throwaway ? 1 : 2;
         checks.Require(zones >= minimumZones && zones <= 6, AvailabilityZones is null ? "availabilityZoneCount" : "availabilityZones",
@@ -87,28 +144,41 @@ public sealed record NetworkArgs
 
         if (Nat == NatStrategy.OnePerAz && zones < 2)
             checks.Add("nat", Nat.ToString(), "OnePerAz needs at least 2 zones; use Single or None");
-        if (AppPorts.Count == 0)
-            checks.Add("appPorts", AppPorts.Select(p => p.ToString()), "needs at least one port");
-        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => pair.port is < 1 or > 65535))
-            checks.Add($"appPorts[{index}]", port, "ports must be between 1 and 65535");
-        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => AppPorts.Take(pair.index).Contains(pair.port)))
-            checks.Add($"appPorts[{index}]", port, "is listed twice; list each port once");
-        foreach (var cidr in AdminCidrs)
-        {
-            if (cidr is "0.0.0.0/0" or "::/0")
-                checks.Add("adminCidrs", cidr, "SSH from the whole internet is refused; list your office or VPN ranges");
-            else if (!Cidr.TryParse(cidr, out _) && !IsIpv6Cidr(cidr))
-                checks.Add("adminCidrs", cidr, "must be an IPv4 or IPv6 CIDR block such as 203.0.113.0/24");
-        }
+    }
 
-        if (FlowLogs is { } flowLogs)
-        {
-            checks.Require(LogRetentionDays.Contains(flowLogs.RetentionDays), "flowLogs.retentionDays", flowLogs.RetentionDays,
-                $"must be one of {string.Join(", ", LogRetentionDays)}");
-            checks.OneOf("flowLogs.trafficType", flowLogs.TrafficType, [.. FlowLogTrafficTypes]);
-        }
+    void ValidateEndpoints(Checks checks)
+    {
+        foreach (var (service, index) in InterfaceEndpoints.Select((service, index) => (service, index)))
+            if (InterfaceEndpointServices.Find(service) is null)
+                checks.Add($"interfaceEndpoints[{index}]", service, $"must be one of {string.Join(", ", InterfaceEndpointServices.All.Select(known => known.Name))}");
+        foreach (var service in InterfaceEndpoints.GroupBy(service => service).Where(group => group.Count() > 1))
+            checks.Add("interfaceEndpoints", service.Key, "each service needs one endpoint; list it once");
+    }
 
-        return checks.Problems;
+    void ValidateExisting(Checks checks, ExistingVpcArgs existing)
+    {
+        checks.Require(Regex.IsMatch(existing.VpcId, "^vpc-([0-9a-f]{8}|[0-9a-f]{17})$"), "vpcId", existing.VpcId, "must be a VPC id such as vpc-0a1b2c3d4e5f67890");
+        foreach (var (list, ids) in new[] { ("publicSubnetIds", existing.PublicSubnetIds), ("privateSubnetIds", existing.PrivateSubnetIds) })
+            foreach (var (id, index) in ids.Select((id, index) => (id, index)))
+                checks.Require(Regex.IsMatch(id, "^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"), $"{list}[{index}]", id, "must be a subnet id such as subnet-0a1b2c3d4e5f67890");
+        var minimum = Throwaway ? 1 : 2;
+        checks.Require(existing.PrivateSubnetIds.Count >= minimum, "privateSubnetIds", existing.PrivateSubnetIds,
+            Throwaway ? "needs at least one private subnet for the instances" : "needs private subnets in at least 2 zones for the instances (1 only for a throwaway stack)");
+        foreach (var id in existing.PublicSubnetIds.Concat(existing.PrivateSubnetIds).GroupBy(id => id).Where(group => group.Count() > 1))
+            checks.Add("privateSubnetIds", id.Key, "each subnet is either public or private, listed once");
+        if (existing.SubnetZones is { } zones)
+        {
+            foreach (var id in existing.PublicSubnetIds.Concat(existing.PrivateSubnetIds).Where(id => !zones.ContainsKey(id)))
+                checks.Add("privateSubnetIds", id, "has no known zone: look the subnets up with Network.CreateAsync");
+            var privateZones = existing.PrivateSubnetIds.Select(id => zones.GetValueOrDefault(id)).OfType<string>().Distinct().ToList();
+            checks.Require(privateZones.Count >= minimum, "privateSubnetIds", existing.PrivateSubnetIds,
+                $"the subnets lie in {privateZones.Count} zone(s) ({string.Join(", ", privateZones)}); the instances need {minimum} or more");
+            var publicZones = existing.PublicSubnetIds.Select(id => zones.GetValueOrDefault(id)).OfType<string>().ToHashSet();
+            // A balancer sends traffic only to targets in the zones it has a subnet in.
+            if (existing.PublicSubnetIds.Count > 0 && privateZones.Where(zone => !publicZones.Contains(zone)).ToList() is { Count: > 0 } unserved)
+                checks.Add("publicSubnetIds", existing.PublicSubnetIds,
+                    $"no public subnet in {string.Join(", ", unserved)}, where private subnets are: an internet-facing balancer would not reach those instances");
+        }
     }
 
     int Tiers => IsolatedSubnetPrefix is null ? 2 : 3;

@@ -4,29 +4,31 @@ using Aws = Pulumi.Aws;
 
 namespace Infra.Components.Network;
 
-/// <summary>The three groups of the web application, and the VPC's default group locked. Rules are separate resources so the load balancer
-/// and instance groups can refer to each other without a cycle.</summary>
+/// <summary>The three groups of the web application, the interface endpoints' group, and the default group of a VPC
+/// the stack owns locked. Rules are separate resources so the groups can refer to each other without a cycle.</summary>
 internal sealed class SecurityGroups
 {
-    public SecurityGroups(string name, Aws.Ec2.Vpc vpc, NetworkArgs args, CustomResourceOptions child)
+    /// <param name="ownsVpc">False for an existing VPC: its default group is not this stack's to empty.</param>
+    public SecurityGroups(string name, Output<string> vpcId, NetworkArgs args, bool ownsVpc, CustomResourceOptions child)
     {
         Aws.Ec2.SecurityGroup Group(string role, string description) =>
             new($"{name}-{role}", new Aws.Ec2.SecurityGroupArgs
             {
-                VpcId = vpc.Id,
+                VpcId = vpcId,
                 Description = description,
                 RevokeRulesOnDelete = true,
                 Tags = Tagging.Named(args.Tags, $"{name}-{role}"),
             }, child);
 
         // The VPC's own default group, emptied: anything attached to it by mistake can neither send nor receive.
-        new Aws.Ec2.DefaultSecurityGroup($"{name}-default", new Aws.Ec2.DefaultSecurityGroupArgs
-        {
-            VpcId = vpc.Id,
-            Ingress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupIngressArgs>(),
-            Egress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupEgressArgs>(),
-            Tags = Tagging.Named(args.Tags, $"{name}-default"),
-        }, child);
+        if (ownsVpc)
+            new Aws.Ec2.DefaultSecurityGroup($"{name}-default", new Aws.Ec2.DefaultSecurityGroupArgs
+            {
+                VpcId = vpcId,
+                Ingress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupIngressArgs>(),
+                Egress = new InputList<Aws.Ec2.Inputs.DefaultSecurityGroupEgressArgs>(),
+                Tags = Tagging.Named(args.Tags, $"{name}-default"),
+            }, child);
 
         LoadBalancer = Group("load-balancer", "Load balancer: its listener ports from the internet, out to the instances");
         Instances = Group("instances", "Web instances: app ports from the load balancer only");
@@ -46,6 +48,14 @@ internal sealed class SecurityGroups
 
         foreach (var (cidr, index) in args.AdminCidrs.Select((cidr, index) => (cidr, index)))
             Ingress($"instances-ssh-{index}", Instances, 22, cidr: cidr, description: "SSH from an admin range");
+
+        // The endpoints answer HTTPS from the instances and send nothing (the provider removes AWS's allow-all egress).
+        if (args.InterfaceEndpoints.Count > 0)
+        {
+            Endpoints = Group("endpoints", "Interface endpoints: HTTPS from the web and worker instances only");
+            foreach (var (source, role) in new[] { (Instances, "instances"), (Workers, "workers") })
+                Ingress($"endpoints-from-{role}", Endpoints, 443, source: source.Id, description: $"HTTPS from the {role}");
+        }
 
         foreach (var (group, role) in new[] { (Instances, "instances"), (Workers, "workers") })
             foreach (var destination in internet)
@@ -91,4 +101,7 @@ internal sealed class SecurityGroups
     public Aws.Ec2.SecurityGroup LoadBalancer { get; }
     public Aws.Ec2.SecurityGroup Instances { get; }
     public Aws.Ec2.SecurityGroup Workers { get; }
+
+    /// <summary>The interface endpoints' group; null without endpoints.</summary>
+    public Aws.Ec2.SecurityGroup? Endpoints { get; }
 }

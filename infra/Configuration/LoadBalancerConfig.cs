@@ -56,6 +56,8 @@ public static class LoadBalancerConfig
             Listeners = listeners,
             RedirectHttpToHttps = section.Bool("redirectHttpToHttps", type == LoadBalancerType.Application),
             Certificate = ReadCertificate(section.OptionalString("certificateArn"), secret),
+            IssueCertificate = section.Bool("issueCertificate", false),
+            CertificateNames = section.Strings("certificateNames") ?? [],
             SslPolicy = section.String("sslPolicy", defaults.SslPolicy),
             HealthCheck = ReadHealthCheck(healthCheck),
             Stickiness = ReadStickiness(stickiness, prod, type),

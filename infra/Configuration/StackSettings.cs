@@ -125,7 +125,11 @@ public sealed record StackSettings(
         if (Queue is { } queue && Worker.TerminationDrainSeconds < queue.JobTimeoutSeconds)
             yield return new Problem($"{Namespace}:worker.terminationDrainSeconds", Worker.TerminationDrainSeconds,
                 $"must be at least {Namespace}:worker.queue.jobTimeoutSeconds ({queue.JobTimeoutSeconds}), so a terminating worker can finish its job");
-        if (LoadBalancer.Ipv6 && !Network.Ipv6)
+        if (Network.ExistingVpc is { } existing && !LoadBalancer.Internal
+            && existing.PublicSubnetIds.Count < (LoadBalancer.Type == LoadBalancerType.Application ? 2 : 1))
+            yield return new Problem($"{Namespace}:network.existingVpc.publicSubnetIds", existing.PublicSubnetIds,
+                $"an internet-facing {LoadBalancer.Type.ToString().ToLowerInvariant()} balancer needs public subnets{(LoadBalancer.Type == LoadBalancerType.Application ? " in at least 2 zones" : "")}; give them, or set {Namespace}:loadBalancer.internal to true");
+        if (LoadBalancer.Ipv6 && !Network.Ipv6 && Network.ExistingVpc is null)
             yield return new Problem($"{Namespace}:loadBalancer.ipv6", true, $"a dual-stack balancer needs IPv6 subnets: set {Namespace}:network.ipv6 to true");
         foreach (var (listener, index) in LoadBalancer.Listeners.Select((listener, index) => (listener, index)))
             if (LoadBalancer.Forwards(listener) && !Network.AppPorts.Contains(listener.TargetPort))

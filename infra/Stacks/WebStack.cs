@@ -82,7 +82,8 @@ public static class WebStack
             ["vpcId"] = network.VpcId,
             ["notificationTopicArn"] = web.TopicArn,
         };
-        if (settings.LoadBalancer.Certificate?.DnsNames is { Count: > 0 } names)
+        // The names of the uploaded certificate, or of the issued ones (dns.domainName and certificateNames).
+        if ((settings.LoadBalancer.IssueCertificate ? settings.LoadBalancer.IssuedNames : settings.LoadBalancer.Certificate?.DnsNames) is { Count: > 0 } names)
             outputs[RegionExports.CertificateNamesName] = Output.Create(names.ToImmutableArray());
         if (settings.LoadBalancer.Dns is { } dns)
             outputs[RegionExports.DomainNameName] = Output.Create(dns.DomainName);

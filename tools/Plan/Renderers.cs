@@ -224,7 +224,10 @@ internal static class MermaidPlan
             {
                 case "infra:network:Network":
                     var vpc = First(component.Urn, "aws:ec2/vpc:Vpc");
-                    text.Append($"        {id}_vpc[\"VPC {vpc?.Inputs["cidrBlock"]}<br/>{Count(component.Urn, "aws:ec2/subnet:Subnet", "subnets")}, {Count(component.Urn, "aws:ec2/natGateway:NatGateway", "NAT gateways")}\"]\n");
+                    // An existing VPC is not planned: its id is what the network's groups are created in.
+                    text.Append(vpc is null
+                        ? $"        {id}_vpc[\"existing VPC {First(component.Urn, "aws:ec2/securityGroup:SecurityGroup")?.Inputs["vpcId"]}\"]\n"
+                        : $"        {id}_vpc[\"VPC {vpc.Inputs["cidrBlock"]}<br/>{Count(component.Urn, "aws:ec2/subnet:Subnet", "subnets")}, {Count(component.Urn, "aws:ec2/natGateway:NatGateway", "NAT gateways")}\"]\n");
                     break;
                 case "infra:loadbalancing:WebLoadBalancer":
                     var listeners = Flatten(plan, component.Urn).Where(r => r.Type == "aws:lb/listener:Listener")

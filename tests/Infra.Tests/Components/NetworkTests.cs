@@ -135,7 +135,7 @@ public class NetworkTests
     [Test]
     public async Task Instances_accept_app_ports_only_from_the_load_balancer_group_and_ssh_only_from_admin_ranges()
     {
-        var (graph, network) = await Build(new NetworkArgs { AdminCidrs = ["203.0.113.0/24"] });
+        var (graph, network) = await Build(new NetworkArgs { AdminCidrs = ["10.50.0.0/16"] });
         var lb = await network.LoadBalancerSecurityGroupId.ValueAsync();
         var instances = await network.InstanceSecurityGroupId.ValueAsync();
         var workers = await network.WorkerSecurityGroupId.ValueAsync();
@@ -145,7 +145,7 @@ public class NetworkTests
         Assert.That(toInstances.Where(r => r.ContainsKey("referencedSecurityGroupId")).Select(r => (Str(r, "referencedSecurityGroupId"), (double)r["fromPort"])),
             Is.EquivalentTo(new[] { (lb, 8080.0), (lb, 8443.0) }));
         Assert.That(toInstances.Where(r => r.ContainsKey("cidrIpv4")).Select(r => (Str(r, "cidrIpv4"), (double)r["fromPort"])),
-            Is.EqualTo(new[] { ("203.0.113.0/24", 22.0) }));
+            Is.EqualTo(new[] { ("10.50.0.0/16", 22.0) }), "a VPN range");
         Assert.That(ingress.Where(r => Str(r, "securityGroupId") == lb).Select(r => ((double)r["fromPort"], Str(r, "cidrIpv4"))),
             Is.EquivalentTo(new[] { (80.0, "0.0.0.0/0"), (443.0, "0.0.0.0/0") }));
         Assert.That(ingress.Any(r => Str(r, "securityGroupId") == workers), Is.False);
@@ -221,6 +221,12 @@ public class NetworkTests
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["0.0.0.0/0"] }, "network.adminCidrs = '0.0.0.0/0': SSH from the whole internet is refused");
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["::/0"] }, "network.adminCidrs = '::/0': SSH from the whole internet is refused");
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["office"] }, "network.adminCidrs = 'office': must be an IPv4 or IPv6 CIDR block");
+        yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["203.0.113.0/24"] }, "network.adminCidrs = '203.0.113.0/24': the instances have no public address, so SSH reaches them only from peered VPCs or a VPN");
+        yield return new TestCaseData(new NetworkArgs { InterfaceEndpoints = ["ssm", "s3"] }, "network.interfaceEndpoints[1] = 's3': must be one of ssm, ssmmessages");
+        yield return new TestCaseData(new NetworkArgs { ExistingVpc = new("vpc-123", ["subnet-0a1b2c3d"], ["subnet-0a1b2c3d"]) },
+            "network.existingVpc.vpcId = 'vpc-123': must be a VPC id");
+        yield return new TestCaseData(new NetworkArgs { ExistingVpc = new("vpc-0a1b2c3d", [], ["subnet-0a1b2c3d"]) },
+            "network.existingVpc.privateSubnetIds = [subnet-0a1b2c3d]: needs private subnets in at least 2 zones");
         yield return new TestCaseData(new NetworkArgs { AppPorts = [0, 8080] }, "network.appPorts[0] = 0: ports must be between 1 and 65535");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { RetentionDays = 10 } }, "network.flowLogs.retentionDays = 10: must be one of 1, 3, 5");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { TrafficType = "SOME" } }, "network.flowLogs.trafficType = 'SOME': must be one of ACCEPT, REJECT, ALL");

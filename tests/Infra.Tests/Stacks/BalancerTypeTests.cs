@@ -11,24 +11,12 @@ namespace Infra.Tests.Stacks;
 /// beside Pulumi.yaml, and followed from the listeners to the web group.</summary>
 public class BalancerTypeTests
 {
-    static string ExampleYaml(string stack) => File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml"));
-
-    static Task<(PlanDocument Plan, Graph Graph)> Example(string stack) => Stack(stack, ExampleYaml(stack));
+    static Task<(PlanDocument Plan, Graph Graph)> Example(string stack) => ExampleStack.PlanAsync(stack);
 
     /// <summary>The passthrough example with TLS ended on the balancer's 443 and access logs on.</summary>
-    static readonly Lazy<Task<(PlanDocument Plan, Graph Graph)>> NetworkWithTls = new(() => Stack("nlb-tls", ExampleYaml("passthrough")
+    static readonly Lazy<Task<(PlanDocument Plan, Graph Graph)>> NetworkWithTls = new(() => ExampleStack.PlanAsync("nlb-tls", ExampleStack.Yaml("passthrough")
         .Replace("{ port: 443, protocol: TCP, targetPort: 8443, targetProtocol: TCP }", "{ port: 443, protocol: TLS, targetPort: 8080, targetProtocol: TCP }")
         .Replace("    type: network\n", "    type: network\n    certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b9e-2d4a-4c8e-9b7a-3e5f1a2b4c6d\n    accessLogs: { retentionDays: 30 }\n")));
-
-    static async Task<(PlanDocument Plan, Graph Graph)> Stack(string stack, string yaml)
-    {
-        using var project = ProjectCopy.With(stack, yaml);
-        var plan = await PlanRunner.RunAsync(project.Path, stack);
-        var engine = new TestEngine();
-        using var _ = Infra.Plan.Mocks.StackFile.Load(project.Path, stack).Apply();
-        var graph = await engine.RunAsync(() => Infra.Stacks.WebStack.RunAsync(engine.Options()), TestEngine.Deploy(stack));
-        return (plan, graph);
-    }
 
     static ImmutableDictionary<string, object> Map(object value) => (ImmutableDictionary<string, object>)value;
 

@@ -221,8 +221,10 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
                 c.Add("health check of an AWS endpoint", "route53.healthCheck.awsEndpoint", 1, "health-check-months", CostKind.Fixed);
                 break;
             case Types.Endpoint when Text(inputs["vpcEndpointType"]) == "Interface":
+                // Billed per zone it has a network interface in (one subnet per zone), plus the data it processes.
                 c.Add("interface endpoint-hours", "vpc.interfaceEndpoint.hour", c.Hours * Math.Max(1, Items(inputs["subnetIds"]).Count()), "endpoint-AZ-hours",
                     CostKind.Fixed);
+                c.Add("data processed", "vpc.interfaceEndpoint.perGB", usage.InterfaceEndpointGb, "GB", CostKind.Usage);
                 break;
         }
     }

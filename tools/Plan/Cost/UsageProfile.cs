@@ -16,6 +16,9 @@ public sealed record UsageProfile
     /// <summary>GB each NAT gateway processes each month (package updates, AWS APIs, outbound calls).</summary>
     public double NatGatewayGb { get; init; } = 50;
 
+    /// <summary>GB each interface endpoint processes each month (agent traffic, logs, metrics, queue messages).</summary>
+    public double InterfaceEndpointGb { get; init; } = 5;
+
     public double CloudFrontGb { get; init; } = 100;
     public double CloudFrontHttpsRequests { get; init; } = 1_000_000;
 

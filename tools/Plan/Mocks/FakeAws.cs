@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Pulumi.Testing;
 
 namespace Infra.Plan.Mocks;
@@ -183,11 +184,13 @@ public sealed class FakeAws
                 state["arn"] = id;
                 var domains = new[] { (string)inputs["domainName"] }.Concat(
                     inputs.TryGetValue("subjectAlternativeNames", out var sans) ? ((ImmutableArray<object>)sans).Cast<string>() : []);
+                // A wildcard is validated by its apex's record, as ACM does.
+                static string Apex(string domain) => domain.StartsWith("*.", StringComparison.Ordinal) ? domain[2..] : domain;
                 state["domainValidationOptions"] = domains.Distinct().Select(domain => (object)ImmutableDictionary<string, object>.Empty
                     .Add("domainName", domain)
-                    .Add("resourceRecordName", $"_{Hex(domain, 32)}.{domain}.")
+                    .Add("resourceRecordName", $"_{Hex(Apex(domain), 32)}.{Apex(domain)}.")
                     .Add("resourceRecordType", "CNAME")
-                    .Add("resourceRecordValue", $"_{Hex("v" + domain, 32)}.acm-validations.aws.")).ToImmutableArray();
+                    .Add("resourceRecordValue", $"_{Hex("v" + Apex(domain), 32)}.acm-validations.aws.")).ToImmutableArray();
                 break;
             case "aws:route53/record:Record":
                 id = $"{inputs["zoneId"]}_{inputs["name"]}_{inputs["type"]}";
@@ -232,10 +235,31 @@ public sealed class FakeAws
             "aws:index/getPartition:getPartition" => Map(("partition", "aws"), ("dnsSuffix", "amazonaws.com")),
             "aws:index/getRegion:getRegion" => Map(("region", Region), ("name", Region), ("id", Region)),
             "aws:iam/getPolicyDocument:getPolicyDocument" => Map(("json", PolicyJson(inputs)), ("id", "policy")),
+            "aws:ec2/getSubnet:getSubnet" => Subnet((string)inputs["id"]),
+            "aws:ec2/getVpc:getVpc" => Map(("id", inputs["id"]), ("cidrBlock", ExistingVpcCidr), ("enableDnsSupport", true), ("enableDnsHostnames", true)),
             "aws:cloudfront/getCachePolicy:getCachePolicy" => ManagedPolicy(inputs, CachePolicies),
             "aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy" => ManagedPolicy(inputs, ResponseHeadersPolicies),
             _ => throw new NotSupportedException($"FakeAws has no answer for {args.Token}"),
         };
+    }
+
+    /// <summary>The address range the mock gives an existing VPC.</summary>
+    public const string ExistingVpcCidr = "10.0.0.0/16";
+
+    /// <summary>A subnet the stack's infra:network.existingVpc names, read from the configuration the program runs with
+    /// (PULUMI_CONFIG): the i-th public and the i-th private subnet lie in the region's i-th zone, public ones are /24s
+    /// from 10.0.0.0, private ones /20s from 10.0.16.0. Any other id is not found, as AWS answers.</summary>
+    ImmutableDictionary<string, object> Subnet(string id)
+    {
+        var existing = Environment.GetEnvironmentVariable("PULUMI_CONFIG") is { } json
+            && JsonSerializer.Deserialize<Dictionary<string, string>>(json)?.GetValueOrDefault("infra:network") is { } network
+            && JsonNode.Parse(network)?["existingVpc"] is JsonObject given ? given : null;
+        int IndexIn(string list) => existing?[list] is JsonArray ids ? ids.Select(node => node?.ToString()).ToList().IndexOf(id) : -1;
+        var (index, cidr) = IndexIn("publicSubnetIds") is >= 0 and var p ? (p, $"10.0.{p}.0/24")
+            : IndexIn("privateSubnetIds") is >= 0 and var q ? (q, $"10.0.{(q + 1) * 16}.0/20")
+            : throw new InvalidOperationException($"InvalidSubnetID.NotFound: the subnet ID '{id}' does not exist (the plan knows the subnets of infra:network.existingVpc)");
+        return Map(("id", id), ("vpcId", existing!["vpcId"]?.ToString() ?? ""), ("availabilityZone", AvailabilityZones[index % AvailabilityZones.Length]),
+            ("cidrBlock", cidr));
     }
 
     public static readonly ImmutableDictionary<string, string> CachePolicies = new Dictionary<string, string>

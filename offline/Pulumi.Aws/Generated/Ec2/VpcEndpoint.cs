@@ -20,6 +20,18 @@ public partial class VpcEndpoint : global::Pulumi.CustomResource
     [Output("routeTableIds")]
     public Output<ImmutableArray<string>> RouteTableIds { get; private set; } = null!;
 
+    [Output("policy")]
+    public Output<string> Policy { get; private set; } = null!;
+
+    [Output("subnetIds")]
+    public Output<ImmutableArray<string>> SubnetIds { get; private set; } = null!;
+
+    [Output("securityGroupIds")]
+    public Output<ImmutableArray<string>> SecurityGroupIds { get; private set; } = null!;
+
+    [Output("privateDnsEnabled")]
+    public Output<bool> PrivateDnsEnabled { get; private set; } = null!;
+
     [Output("tags")]
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
@@ -50,6 +62,25 @@ public sealed class VpcEndpointArgs : global::Pulumi.ResourceArgs
 
     [Input("policy")]
     public Input<string>? Policy { get; set; }
+
+    [Input("subnetIds")]
+    private InputList<string>? _subnetIds;
+    public InputList<string> SubnetIds
+    {
+        get => _subnetIds ??= new InputList<string>();
+        set => _subnetIds = value;
+    }
+
+    [Input("securityGroupIds")]
+    private InputList<string>? _securityGroupIds;
+    public InputList<string> SecurityGroupIds
+    {
+        get => _securityGroupIds ??= new InputList<string>();
+        set => _securityGroupIds = value;
+    }
+
+    [Input("privateDnsEnabled")]
+    public Input<bool>? PrivateDnsEnabled { get; set; }
 
     [Input("tags")]
     private InputMap<string>? _tags;
