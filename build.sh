@@ -63,8 +63,8 @@ case "$command" in
     awk '/(Passed|Failed)!/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
          END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
     exit "$status" ;;
-  plan|cost|check|simulate|bench|cert|config-table)
+  plan|cost|check|simulate|dashboard|bench|cert|config-table)
     dotnet build tools/Plan -c Release --no-restore "${props[@]}" -nologo -v q >/dev/null || dotnet build tools/Plan -c Release --no-restore "${props[@]}" -nologo -v q
     dotnet exec tools/Plan/bin/Release/net10.0/infra-tool.dll "$command" "$@" ;;
-  *) echo "usage: ./build.sh [test|build|plan <stack>|bench|cert <stack> --domain <name>|cost <stack>|check <stack>|simulate <stack> --scenario <name>|config-table|sdk]" >&2; exit 2 ;;
+  *) echo "usage: ./build.sh [test|build|plan <stack>|bench|cert <stack> --domain <name>|cost <stack>|check <stack>|simulate <stack> --scenario <name>|dashboard <stack> --out <file.png>|config-table|sdk]" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
+using Infra.Components.Monitoring;
 using Infra.Components.Network;
 using Infra.Components.Queue;
 using Infra.Configuration;
@@ -42,8 +43,25 @@ public static class WebStack
         QueueAccess? Access(QueueUse use) => jobs is null ? null
             : new QueueAccess(jobs.Arn, jobs.Url, jobs.Name, jobs.KmsKeyArn, use) { DeadLetterName = jobs.DeadLetterName };
 
+        // Before the tiers, whose instance refreshes stop on its alarms; it names the groups by their fixed names.
+        var monitoring = new Monitoring("monitoring", new MonitoringArgs
+        {
+            Alerts = settings.Alerts,
+            Region = settings.Region,
+            BalancerType = balancerArgs.Type,
+            Balancer = attachment,
+            Groups = [new WatchedGroup("web", AutoScaledTier.GroupNameFor("web"), Web: true), new WatchedGroup("worker", AutoScaledTier.GroupNameFor("worker"), Web: false)],
+            QueueName = jobs?.Name,
+            DeadLetterQueueName = jobs?.DeadLetterName,
+            DistributionId = assets.DistributionId,
+            Tags = settings.Tags,
+        }, options, $"{ns}:alerts");
+        RolloutArgs Rollout(AutoScaledTierArgs tier, string name) =>
+            tier.Rollout with { StopOnAlarms = monitoring.RolloutAlarms.TryGetValue(name, out var alarms) ? alarms : null };
+
         var web = new AutoScaledTier("web", settings.Web with
         {
+            Rollout = Rollout(settings.Web, "web"),
             Queue = Access(QueueUse.Send),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.InstanceSecurityGroupId,
@@ -57,6 +75,7 @@ public static class WebStack
 
         var worker = new AutoScaledTier("worker", settings.Worker with
         {
+            Rollout = Rollout(settings.Worker, "worker"),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.WorkerSecurityGroupId,
             Queue = Access(QueueUse.Consume),
@@ -76,6 +95,8 @@ public static class WebStack
             ["workerGroupName"] = worker.GroupName,
             ["vpcId"] = network.VpcId,
             ["notificationTopicArn"] = web.TopicArn,
+            ["pagingTopicArn"] = monitoring.PagingTopicArn,
+            ["dashboardName"] = monitoring.DashboardName,
         };
         if (jobs is not null)
         {

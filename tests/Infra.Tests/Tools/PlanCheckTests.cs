@@ -93,8 +93,9 @@ public class PlanCheckTests
     {
         // The original defect: the alarm watched the group behind the redirect-only listener.
         var plan = WithoutNamed(await Plan("prod"), "web-lb-443");
-        var finding = Findings(plan, "CW001").Single();
-        Assert.That(finding.Resources, Is.EqualTo(new[] { UrnOf(plan, "web-latency-high", Types.Alarm) }));
+        // The paging alarms on that target group (5xx rate, unhealthy targets, p99) are flagged with it.
+        var finding = Findings(plan, "CW001").Single(finding => finding.Resources.Contains(UrnOf(plan, "web-latency-high", Types.Alarm)));
+        Assert.That(Findings(plan, "CW001").Select(finding => finding.Message), Has.All.Contain("TargetGroup=targetgroup/web-lb-8443-"));
         Assert.That(finding.Message, Does.StartWith("web-latency-high: AWS/ApplicationELB/TargetResponseTime dimension TargetGroup=targetgroup/web-lb-8443-")
             .And.EndWith("is a target group no listener forwards to, so it serves no requests; the alarm never sees data"));
     }

@@ -72,7 +72,7 @@ public class SecurityCheckTests
         var plan = WithoutType(await Prod.Value, "aws:sns/topicPolicy:TopicPolicy");
         plan = Edit(plan, Types.Distribution, "assets", inputs => inputs["defaultCacheBehavior"]!["viewerProtocolPolicy"] = "allow-all");
         Assert.That(Findings(plan, "SEC005").Select(finding => finding.Message),
-            Is.EquivalentTo(new[] { "web-events: accepts publishing without TLS", "assets: serves viewers over plain HTTP" }));
+            Is.EquivalentTo(new[] { "web-events: accepts publishing without TLS", "monitoring-paging: accepts publishing without TLS", "assets: serves viewers over plain HTTP" }));
     }
 
     [Test]

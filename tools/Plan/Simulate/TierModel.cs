@@ -5,8 +5,29 @@ namespace Infra.Plan.Simulate;
 
 public sealed record Step(double? Lower, double? Upper, int Adjustment);
 
-/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking on backlog per instance.</summary>
-public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, double? TargetBacklogPerInstance);
+/// <summary>Target tracking: the metric (backlog per instance, cpu, requests per target, or custom: not modelled) and its target.</summary>
+public sealed record Tracking(string Metric, double Target)
+{
+    public const string Backlog = "backlog", Cpu = "cpu", Requests = "requests", Custom = "custom";
+
+    public static Tracking? Of(System.Text.Json.Nodes.JsonNode? configuration)
+    {
+        if (configuration is null || !double.TryParse(Text(configuration["targetValue"]), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var target))
+            return null;
+        var metric = Text(configuration["predefinedMetricSpecification"]?["predefinedMetricType"]) switch
+        {
+            "ASGAverageCPUUtilization" => Cpu,
+            "ALBRequestCountPerTarget" => Requests,
+            _ when Items(configuration["customizedMetricSpecification"]?["metrics"]).Any(metric => Text(metric["expression"]) == Infra.Components.Compute.AutoScaledTier.BacklogExpression) => Backlog,
+            _ => Custom,
+        };
+        return new Tracking(metric, target);
+    }
+}
+
+/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking.</summary>
+public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, Tracking? Tracking);
 
 /// <summary>A CloudWatch alarm as registered, with the policy it invokes.</summary>
 public sealed record AlarmModel(string Name, string Namespace, string Metric, string Statistic, int Period, int EvaluationPeriods, int DatapointsToAlarm,
@@ -48,7 +69,7 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             policy.Name, Text(policy.Inputs["adjustmentType"]) ?? "ChangeInCapacity", Number(policy.Inputs["minAdjustmentMagnitude"]),
             [.. Items(policy.Inputs["stepAdjustments"]).Select(step => new Step(Double(step["metricIntervalLowerBound"]), Double(step["metricIntervalUpperBound"]),
                 Number(step["scalingAdjustment"]) ?? 0))],
-            Double(policy.Inputs["targetTrackingConfiguration"]?["targetValue"])));
+            Tracking.Of(policy.Inputs["targetTrackingConfiguration"])));
         var alarms = graph.OfType(Types.Alarm).Select(alarm => (alarm, policy: Items(alarm.Inputs["alarmActions"]).Select(Text)
                 .Select(arn => arn is null ? null : policies.GetValueOrDefault(arn)).FirstOrDefault(policy => policy is not null)))
             .Where(pair => pair.policy is not null)
@@ -67,7 +88,7 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             Number(health?["healthyThreshold"]) ?? 5, Number(health?["interval"]) ?? 30,
             Number(targetGroup?.Inputs["deregistrationDelay"]) ?? Number(classic?.Inputs["connectionDrainingTimeout"]) ?? 300, Number(hook?.Inputs["heartbeatTimeout"]) ?? 0,
             [.. Items(group.Inputs["terminationPolicies"]).Select(Text).OfType<string>()],
-            alarms, [.. policies.Values.Where(policy => policy.TargetBacklogPerInstance is not null)], schedules);
+            alarms, [.. policies.Values.Where(policy => policy.Tracking is not null)], schedules);
     }
 
     static double? Double(System.Text.Json.Nodes.JsonNode? node) =>
