@@ -164,7 +164,7 @@ public sealed class AssetDistribution : ComponentResource
                 ContentType = file.ContentType,
                 CacheControl = file.CacheControl,
                 SourceHash = file.Sha256,
-                Tags = tags.ToDictionary(),
+                Tags = Tagging.ForObjects(tags),
             }, child);
 
         BucketName = bucket.Id;
@@ -194,12 +194,15 @@ public sealed class AssetDistribution : ComponentResource
         var fqdns = hosts.Select(host =>
         {
             var option = certificate.DomainValidationOptions.Apply(options => options.First(o => o.DomainName == host));
+            // ACM fills the record of every name validated by DNS; the fields are optional in the provider's schema.
+            Output<string> Record(Func<Aws.Acm.Outputs.CertificateDomainValidationOption, string?> field) =>
+                option.Apply(o => field(o) ?? throw new InvalidOperationException($"ACM returned no DNS validation record for {host}"));
             return new Aws.Route53.Record($"{name}-validation-{host}", new Aws.Route53.RecordArgs
             {
                 ZoneId = hostsArgs.HostedZoneId!,
-                Name = option.Apply(o => o.ResourceRecordName!),
-                Type = option.Apply(o => o.ResourceRecordType!),
-                Records = { option.Apply(o => o.ResourceRecordValue!) },
+                Name = Record(o => o.ResourceRecordName),
+                Type = Record(o => o.ResourceRecordType),
+                Records = { Record(o => o.ResourceRecordValue) },
                 Ttl = 300,
                 AllowOverwrite = true,
             }, new CustomResourceOptions { Parent = this }).Fqdn;

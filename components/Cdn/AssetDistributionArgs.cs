@@ -73,8 +73,8 @@ public sealed record AssetDistributionArgs
         if (GeoRestriction is { } geo)
         {
             checks.OneOf("geoRestriction.type", geo.Type, ["whitelist", "blacklist"]);
-            foreach (var location in geo.Locations.Where(location => !Regex.IsMatch(location, "^[A-Z]{2}$")))
-                checks.Add("geoRestriction.locations", location, "must be ISO 3166-1 alpha-2 country codes such as US or DE");
+            foreach (var (location, index) in geo.Locations.Select((location, index) => (location, index)).Where(pair => !Regex.IsMatch(pair.location, "^[A-Z]{2}$")))
+                checks.Add($"geoRestriction.locations[{index}]", location, "must be ISO 3166-1 alpha-2 country codes such as US or DE");
             checks.Require(geo.Locations.Count > 0, "geoRestriction.locations", geo.Locations, "needs at least one country");
         }
 

@@ -140,12 +140,7 @@ public sealed partial class AutoScaledTier : ComponentResource
             groupArgs.LaunchTemplate = new Aws.AutoScaling.Inputs.GroupLaunchTemplateArgs { Id = template.Id, Version = version };
         if (args.Kind == TierKind.Web && args.LoadBalancerNames is { } classicBalancers)
             groupArgs.LoadBalancers = classicBalancers;
-        var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions
-        {
-            Parent = this,
-            // Scaling policies and schedules move the desired capacity; an update must not reset it.
-            IgnoreChanges = { "desiredCapacity" },
-        });
+        var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions { Parent = this, IgnoreChanges = OwnedByScaling(args) });
 
         new Aws.AutoScaling.LifecycleHook(lifecycle.HookName, new Aws.AutoScaling.LifecycleHookArgs
         {
@@ -225,6 +220,16 @@ public sealed partial class AutoScaledTier : ComponentResource
             };
         return new Aws.AutoScaling.Inputs.GroupInstanceRefreshArgs { Strategy = "Rolling", Preferences = preferences };
     }
+
+    /// <summary>The group's inputs that scaling owns once it exists, so an update after `pulumi refresh` does not
+    /// reset them: the desired capacity (scaling policies and schedules move it), and minSize or maxSize when a
+    /// schedule sets them to other values than the group's.</summary>
+    static List<string> OwnedByScaling(AutoScaledTierArgs args) =>
+    [
+        "desiredCapacity",
+        .. args.Schedules.Any(schedule => schedule.Min != args.MinSize) ? new[] { "minSize" } : [],
+        .. args.Schedules.Any(schedule => schedule.Max != args.MaxSize) ? new[] { "maxSize" } : [],
+    ];
 
     /// <summary>Least privilege on the job queue: workers receive, delete and extend the visibility of messages; web
     /// servers only send. With a customer key, consumers decrypt and senders also generate data keys.</summary>

@@ -125,10 +125,22 @@ public sealed record AutoScaledTierArgs
     public NotificationArgs? Notifications { get; init; }
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Graviton families (t4g, m7g, c7gn, ...) run arm64 images.</summary>
-    internal string Architecture => ArchitectureOf(InstanceType);
+    /// <summary>The form of an instance type's name (family, generation, options, a dot, a size).</summary>
+    public const string InstanceTypePattern = @"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9-]+$";
 
-    internal static string ArchitectureOf(string instanceType) => Regex.IsMatch(instanceType, @"^[a-z]+\d+[a-z]*g[a-z]*\.") ? "arm64" : "x86_64";
+    /// <summary>The catalogue's architecture; for a type it does not list, Graviton naming (t4g, m7g, c7gn: a g
+    /// after the generation) means arm64.</summary>
+    public string Architecture => ArchitectureOf(InstanceType);
+
+    internal static string ArchitectureOf(string instanceType) => InstanceTypes.Find(instanceType)?.Architecture
+        ?? (Regex.IsMatch(instanceType, @"^[a-z]+\d+[a-z]*g[a-z]*\.") ? "arm64" : "x86_64");
+
+    /// <summary>How image names spell each architecture (Amazon Linux x86_64/arm64, Ubuntu amd64, Bottlerocket aarch64).</summary>
+    static readonly IReadOnlyDictionary<string, string[]> ArchitectureSpellings = new Dictionary<string, string[]>
+    {
+        ["x86_64"] = ["x86_64", "amd64"],
+        ["arm64"] = ["arm64", "aarch64"],
+    };
 
     public IReadOnlyList<Problem> Validate(string scope)
     {
@@ -137,7 +149,7 @@ public sealed record AutoScaledTierArgs
         checks.Require(MaxSize is >= 1 and <= 1000, "maxSize", MaxSize, "must be between 1 and 1000");
         checks.Require(MinSize <= DesiredCapacity && DesiredCapacity <= MaxSize, "desiredCapacity", DesiredCapacity,
             $"must satisfy minSize ({MinSize}) <= desiredCapacity <= maxSize ({MaxSize})");
-        checks.Require(Regex.IsMatch(InstanceType, @"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$"), "instanceType", InstanceType,
+        checks.Require(Regex.IsMatch(InstanceType, InstanceTypePattern), "instanceType", InstanceType,
             "must be an EC2 instance type such as t3.micro or m7g.large");
         if (Ami.Id is { } id)
         {
@@ -150,8 +162,9 @@ public sealed record AutoScaledTierArgs
             checks.Require(Regex.IsMatch(Ami.SsmParameter, @"^/[A-Za-z0-9_.\-/{}]+$"), "ami.ssmParameter", Ami.SsmParameter,
                 "must be a Systems Manager parameter name such as /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-{arch}");
             var other = Architecture == "arm64" ? "x86_64" : "arm64";
-            checks.Require(!Ami.SsmParameter.Contains(other, StringComparison.Ordinal), "ami.ssmParameter", Ami.SsmParameter,
-                $"names {other} images but {InstanceType} runs {Architecture}; use {{arch}} in the name");
+            checks.Require(!ArchitectureSpellings[other].Any(spelling => Ami.SsmParameter.Contains(spelling, StringComparison.Ordinal)),
+                "ami.ssmParameter", Ami.SsmParameter,
+                $"names {other} images but {InstanceType} runs {Architecture}: choose an {Architecture} image or use {{arch}} in the name");
         }
 
         if (KeyName is { } key)
@@ -166,8 +179,8 @@ public sealed record AutoScaledTierArgs
             checks.Require(lifetime == 0 || lifetime is >= 86400 and <= 31536000, "maxInstanceLifetimeSeconds", lifetime,
                 "must be 0 (off) or between 86400 (1 day) and 31536000 (365 days)");
         checks.Require(TerminationPolicies.Count > 0, "terminationPolicies", TerminationPolicies, "needs at least one policy");
-        foreach (var policy in TerminationPolicies.Where(policy => !AllTerminationPolicies.Contains(policy)))
-            checks.Add("terminationPolicies", policy, $"must be one of {string.Join(", ", AllTerminationPolicies)}");
+        foreach (var (policy, index) in TerminationPolicies.Select((policy, index) => (policy, index)).Where(pair => !AllTerminationPolicies.Contains(pair.policy)))
+            checks.Add($"terminationPolicies[{index}]", policy, $"must be one of {string.Join(", ", AllTerminationPolicies)}");
 
         foreach (var name in UserData.Environment.Keys.Intersect(ReservedEnvironment))
             checks.Add($"userData.environment.{name}", name, $"is set by the tier itself ({string.Join(", ", ReservedEnvironment)})");
@@ -291,9 +304,12 @@ public sealed record AutoScaledTierArgs
                 "recurrence", schedule.Recurrence,
                 "must be a five-field cron expression (minute 0-59, hour 0-23, day 1-31, month 1-12, weekday 0-6) such as '0 8 * * MON-FRI'");
             at.Require(IsTimeZone(schedule.TimeZone), "timeZone", schedule.TimeZone, "must be an IANA time zone such as Europe/Berlin or UTC");
-            at.Require(MinSize <= schedule.Min && schedule.Min <= schedule.Desired && schedule.Desired <= schedule.Max && schedule.Max <= MaxSize,
-                "desiredCapacity", schedule.Desired,
-                $"must satisfy {MinSize} (group min) <= minSize ({schedule.Min}) <= desiredCapacity <= maxSize ({schedule.Max}) <= {MaxSize} (group max)");
+            // A scheduled action sets the group's bounds while it is active, so it may go beyond the group's own
+            // (PutScheduledUpdateGroupAction): only its own min <= desired <= max must hold.
+            at.Require(schedule.Min <= schedule.Max, "maxSize", schedule.Max, $"must be at least the schedule's minSize ({schedule.Min})");
+            if (schedule.Min <= schedule.Max)
+                at.Require(schedule.Min <= schedule.Desired && schedule.Desired <= schedule.Max, "desiredCapacity", schedule.Desired,
+                    $"must satisfy the schedule's minSize ({schedule.Min}) <= desiredCapacity <= maxSize ({schedule.Max})");
         }
     }
 

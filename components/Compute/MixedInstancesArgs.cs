@@ -31,7 +31,7 @@ public sealed record MixedInstancesArgs
         checks.Require(types.Count is >= 2 and <= 40, "instanceTypes", InstanceTypes, "give 1 to 39 more instance types (40 in all, the tier's own included)");
         foreach (var (type, index) in InstanceTypes.Select((type, index) => (type, index)))
         {
-            checks.Require(Regex.IsMatch(type, @"^[a-z][a-z0-9-]*\d[a-z0-9-]*\.[a-z0-9]+$"), $"instanceTypes[{index}]", type, "must be an EC2 instance type such as m6i.large");
+            checks.Require(Regex.IsMatch(type, AutoScaledTierArgs.InstanceTypePattern), $"instanceTypes[{index}]", type, "must be an EC2 instance type such as m6i.large");
             checks.Require(AutoScaledTierArgs.ArchitectureOf(type) == architecture, $"instanceTypes[{index}]", type,
                 $"runs {AutoScaledTierArgs.ArchitectureOf(type)} but {instanceType} runs {architecture}: one launch template has one image");
         }

@@ -188,8 +188,8 @@ public sealed record WebLoadBalancerArgs
         {
             // WAFv2 rate-based rules take 10 to 2,000,000,000 requests per evaluation window.
             checks.InRange("waf.rateLimitPer5Minutes", waf.RateLimitPer5Minutes, 10, 2_000_000_000);
-            foreach (var group in waf.ManagedRuleGroups.Where(group => !Regex.IsMatch(group, "^AWSManagedRules[A-Za-z0-9]+$")))
-                checks.Add("waf.managedRuleGroups", group, "must name an AWS managed rule group such as AWSManagedRulesCommonRuleSet");
+            foreach (var (group, index) in waf.ManagedRuleGroups.Select((group, index) => (group, index)).Where(pair => !Regex.IsMatch(pair.group, "^AWSManagedRules[A-Za-z0-9]+$")))
+                checks.Add($"waf.managedRuleGroups[{index}]", group, "must name an AWS managed rule group such as AWSManagedRulesCommonRuleSet");
         }
 
         if (AccessLogs is { } logs)
@@ -202,6 +202,8 @@ public sealed record WebLoadBalancerArgs
         ValidateListeners(checks);
         ValidateHealthCheck(checks.Scoped("healthCheck"));
         ValidateStickiness(checks.Scoped("stickiness"));
+        if (Type == LoadBalancerType.Classic)
+            ValidateClassicStickiness(checks);
         if (Dns is { } dns)
         {
             checks.Require(Regex.IsMatch(dns.ZoneId, "^Z[A-Z0-9]{1,32}$"), "dns.zoneId", dns.ZoneId, "must be a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ");
@@ -282,8 +284,22 @@ public sealed record WebLoadBalancerArgs
                 "cookieName", Stickiness.CookieName, "appCookie needs the application's cookie name (e.g. JSESSIONID); AWSALB* and AWSELB* are reserved");
         if (Type == LoadBalancerType.Network)
             checks.Add("type", Stickiness.Type, "a network load balancer cannot use cookies; set stickiness.type to none");
-        else if (Listeners.Any(listener => listener.TargetProtocol is not ("HTTP" or "HTTPS")))
+        else if (Type == LoadBalancerType.Application && Listeners.Any(listener => listener.TargetProtocol is not ("HTTP" or "HTTPS")))
             checks.Add("type", Stickiness.Type, "stickiness needs HTTP or HTTPS targets");
+    }
+
+    /// <summary>Classic: cookie stickiness works on HTTP and HTTPS listeners only; a listener's own setting overrides
+    /// the balancer's for that listener, so a TCP or SSL listener opts out with stickiness: none.</summary>
+    void ValidateClassicStickiness(Checks checks)
+    {
+        foreach (var (listener, i) in Listeners.Select((listener, i) => (listener, i)).Where(pair => pair.listener.Protocol is not ("HTTP" or "HTTPS")))
+        {
+            if (listener.Stickiness is { } own && own != "none" && StickinessArgs.Types.Contains(own))
+                checks.Add($"listeners[{i}].stickiness", own, $"a {listener.Protocol} listener passes bytes and cannot use cookies; set it to none");
+            else if (listener.Stickiness is null && Stickiness.Type is "lbCookie" or "appCookie")
+                checks.Add("stickiness.type", Stickiness.Type,
+                    $"applies to every listener, but listeners[{i}] ({listener.Protocol}:{listener.Port}) cannot use cookies: give that listener stickiness: none, or set stickiness.type to none");
+        }
     }
 
     void ValidateCertificate(Checks checks, DateTimeOffset now)

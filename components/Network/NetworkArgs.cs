@@ -89,8 +89,10 @@ public sealed record NetworkArgs
             checks.Add("nat", Nat.ToString(), "OnePerAz needs at least 2 zones; use Single or None");
         if (AppPorts.Count == 0)
             checks.Add("appPorts", AppPorts.Select(p => p.ToString()), "needs at least one port");
-        foreach (var port in AppPorts.Where(port => port is < 1 or > 65535))
-            checks.Add("appPorts", port, "ports must be between 1 and 65535");
+        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => pair.port is < 1 or > 65535))
+            checks.Add($"appPorts[{index}]", port, "ports must be between 1 and 65535");
+        foreach (var (port, index) in AppPorts.Select((port, index) => (port, index)).Where(pair => AppPorts.Take(pair.index).Contains(pair.port)))
+            checks.Add($"appPorts[{index}]", port, "is listed twice; list each port once");
         foreach (var cidr in AdminCidrs)
         {
             if (cidr is "0.0.0.0/0" or "::/0")

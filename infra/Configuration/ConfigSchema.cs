@@ -134,6 +134,7 @@ public static class ConfigSchema
         "minItems" => $"needs at least {schema!["minItems"]} item(s)",
         "maxItems" => $"takes at most {schema!["maxItems"]} item(s)",
         "minLength" => "must not be empty",
+        "uniqueItems" => "lists an item twice; list each once",
         _ => $"is not allowed here ({keyword})",
     };
 
@@ -180,30 +181,8 @@ public static class ConfigSchema
     {
         var known = (SchemaAt(path.Take(path.Count - 1).ToList())?["properties"] as JsonObject)?.Select(pair => pair.Key).ToList() ?? [];
         var name = path[^1];
-        var nearest = known.OrderBy(candidate => Distance(candidate, name)).FirstOrDefault();
-        var hint = nearest is not null && Distance(nearest, name) <= Math.Max(2, name.Length / 3) ? $"did you mean {nearest}? " : "";
+        var hint = Names.Nearest(known, name) is [var nearest] ? $"did you mean {nearest}? " : "";
         return $"unknown key; {hint}known keys are {string.Join(", ", known)}";
-    }
-
-    /// <summary>Edits (insert, delete, substitute) between two keys, case-insensitive.</summary>
-    static int Distance(string a, string b)
-    {
-        a = a.ToLowerInvariant();
-        b = b.ToLowerInvariant();
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (var i = 1; i <= a.Length; i++)
-        {
-            var diagonal = row[0];
-            row[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-
-        return row[b.Length];
     }
 
     static string ReadEmbedded()

@@ -46,7 +46,8 @@ public static class LoadBalancerConfig
             {
                 // The seeds: HTTP to 8080, and TLS passed through on 443 to the instances' 8443.
                 LoadBalancerType.Network => [new(80, "TCP", 8080, "TCP"), new(443, "TCP", 8443, "TCP")],
-                LoadBalancerType.Classic => [new(80, "HTTP", 8080, "HTTP"), new(443, "TCP", 8443, "TCP")],
+                // The TCP listener passes TLS through and cannot carry the balancer's cookie.
+                LoadBalancerType.Classic => [new(80, "HTTP", 8080, "HTTP"), new(443, "TCP", 8443, "TCP", "none")],
                 _ when prod => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")],
                 _ => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")],
             },

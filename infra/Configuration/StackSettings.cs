@@ -46,7 +46,9 @@ public sealed record StackSettings(
 
         var refused = schemaProblems.Select(problem => problem.Key).ToHashSet();
         Section Read(string key) => Section.Parse($"{Namespace}:{key}", Get(key), problems, refused, keysRead);
-        var tags = CommonTags(source.Project, source.Stack, Read("tags"));
+        var userTags = Read("tags").AsStringMap();
+        problems.AddRange(Tagging.Validate(userTags, $"{Namespace}:tags"));
+        var tags = CommonTags(source.Project, source.Stack, userTags);
         var notifications = NotificationsConfig.Read(Read("notifications"));
         var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, Get, tags);
         var workerSection = Read("worker");
@@ -85,7 +87,14 @@ public sealed record StackSettings(
             problems.AddRange(jobQueue.Validate($"{Namespace}:worker.queue"));
         problems.AddRange(settings.Assets.Validate($"{Namespace}:assets"));
         problems.AddRange(settings.CrossChecks());
-        Checks.ThrowIfAny([.. schemaProblems, .. problems.Where(problem => !schemaProblems.Any(refused => Covers(refused.Key, problem.Key)))
+        var acceptUnlistedType = Get("acceptUnlistedInstanceType") == "true";
+        problems.AddRange(TierConfig.InstanceTypeProblems($"{Namespace}:web.instanceType", settings.Web.InstanceType, settings.Region, acceptUnlistedType));
+        problems.AddRange(TierConfig.InstanceTypeProblems($"{Namespace}:worker.instanceType", settings.Worker.InstanceType, settings.Region, acceptUnlistedType));
+        // A secret given as plain text is still checked for content (PEM, key match, expiry), so fixing it shows
+        // every remaining problem at once rather than a new one on the next run.
+        static bool Hides(Problem refused, Problem problem) =>
+            Covers(refused.Key, problem.Key) && !(ConfigSchema.IsSecret(refused.Key) && refused.Key == problem.Key);
+        Checks.ThrowIfAny([.. schemaProblems, .. problems.Where(problem => !schemaProblems.Any(refused => Hides(refused, problem)))
             .DistinctBy(problem => (problem.Key, problem.Allowed))]);
         return settings;
     }
@@ -132,9 +141,9 @@ public sealed record StackSettings(
     }
 
     /// <summary>project, stack and managed-by, plus whatever infra:tags adds.</summary>
-    static IReadOnlyDictionary<string, string> CommonTags(string project, string stack, Section section)
+    static IReadOnlyDictionary<string, string> CommonTags(string project, string stack, IReadOnlyDictionary<string, string> userTags)
     {
-        var tags = new Dictionary<string, string>(section.AsStringMap())
+        var tags = new Dictionary<string, string>(userTags)
         {
             ["project"] = project,
             ["stack"] = stack,

@@ -115,6 +115,33 @@ public static class TierConfig
         section.Objects("schedules")?.Select(item => new ScheduleArgs(item.String("name", ""), item.String("recurrence", ""),
             item.String("timeZone", "UTC"), item.Int("minSize", 0), item.Int("maxSize", 0), item.Int("desiredCapacity", 0))).ToList() ?? [];
 
+    /// <summary>The instance type against the catalogue (components/Shared/instance-types.json): a type it does not
+    /// list, or one the stack's region does not offer, is refused with the nearest known names, unless
+    /// infra:acceptUnlistedInstanceType says AWS has added it since. A name of the wrong form is the tier's to report.</summary>
+    public static IEnumerable<Problem> InstanceTypeProblems(string key, string instanceType, string region, bool acceptUnlisted)
+    {
+        if (acceptUnlisted || !System.Text.RegularExpressions.Regex.IsMatch(instanceType, AutoScaledTierArgs.InstanceTypePattern))
+            yield break;
+        const string hatch = $"set {StackSettings.Namespace}:acceptUnlistedInstanceType to true";
+        var family = instanceType.Split('.')[0];
+        if (InstanceTypes.Find(instanceType) is null)
+        {
+            var hint = Names.Nearest(InstanceTypes.Listed, instanceType, 3) is { Count: > 0 } nearest ? $"did you mean {string.Join(" or ", nearest)}? "
+                : InstanceTypes.SizesOf(family) is { Count: > 0 } sizes ? $"{family} comes in {string.Join(", ", sizes)}; "
+                : "";
+            yield return new Problem(key, instanceType,
+                $"is not an EC2 instance type this project knows (catalogue of {InstanceTypes.AsOf}); {hint}if AWS added it since, {hatch}");
+        }
+        else if (InstanceTypes.Offered(region, instanceType) == false)
+        {
+            var there = InstanceTypes.SizesOf(family).Select(size => $"{family}.{size}").Where(name => InstanceTypes.Offered(region, name) == true).ToList();
+            yield return new Problem(key, instanceType,
+                $"is not offered in {region} ({InstanceTypes.SourceOf(region)} in the catalogue); "
+                + (there.Count > 0 ? $"{family} there: {string.Join(", ", there)}; " : $"no {family} type is offered there; ")
+                + $"if AWS offers it there now, {hatch}");
+        }
+    }
+
     /// <summary>Component checks of scaling rules, renamed to the config keys they come from.</summary>
     public static IEnumerable<Problem> AsConfigProblems(IEnumerable<Problem> problems, string scope) =>
         problems.Select(problem => problem with

@@ -91,6 +91,24 @@ def split_union(t):
     return parts
 
 
+def map_value(t):
+    """The value type of a TS map `{[key: string]: V; }`, else None."""
+    m = re.fullmatch(r"\{\s*\[key: string\]: (.*?);?\s*\}", t.strip())
+    return m.group(1).strip() if m else None
+
+
+def schema_arms(parts):
+    """The arms of a TS union that are schema types: TS-only resource classes (`string | Topic`) are not."""
+    arms = []
+    for p in parts:
+        bare = unwrap(p, "pulumi.Input")
+        if re.fullmatch(r"[A-Z]\w*", bare):
+            continue
+        if bare not in arms:
+            arms.append(bare)
+    return arms
+
+
 def read_optional(path):
     return open(path).read() if os.path.exists(path) else ""
 
@@ -123,22 +141,26 @@ class Types:
         t, _ = strip_undefined(unwrap(t, "pulumi.Input"))
         t, _ = strip_undefined(t)
         wrap = (lambda x: x) if plain else (lambda x: f"Input<{x}>")
-        if t.startswith("{[key: string]:") or t.startswith("{ [key: string]:"):
-            return ("Dictionary<string, string>" if plain else "InputMap<string>"), True
-        if t.endswith("[]"):
-            element = unwrap(t[:-2].strip("()"), "pulumi.Input")
-            inner = self.element(module, element, double, plain, invoke)
-            return (f"List<{inner}>" if plain else f"InputList<{inner}>"), True
+        value = map_value(t)
+        if value:
+            value = unwrap(value, "pulumi.Input")
+            element = "object" if value == "any" else self.element(module, value, double, plain, invoke)
+            return (f"Dictionary<string, {element}>" if plain else f"InputMap<{element}>"), True
         parts = split_union(t)
         if len(parts) > 1:
             if "pulumi.asset.Asset" in parts:
                 return wrap("AssetOrArchive"), False
-            others = [p for p in parts if p != "string"]
-            if len(others) == 1 and others[0].startswith("enums."):
-                return f"InputUnion<string, {self.enum(others[0])}>", False
-            if len(others) == 1 and others[0].startswith("inputs."):
-                return f"InputUnion<string, {self.nested_input(others[0], 'args')}>", False
-            return wrap("string"), False   # string | Resource: the C# SDK takes the name
+            arms = schema_arms(parts)
+            if len(arms) == 1:
+                return self.input_type(module, arms[0], double, plain, invoke)
+            if len(arms) == 2:   # codegen: a union of two schema types is InputUnion<A, B>
+                a, b = (self.union_arm(module, arm, double) for arm in arms)
+                return (f"Union<{a}, {b}>" if plain else f"InputUnion<{a}, {b}>"), False
+            return wrap("object"), False   # codegen: a union of three or more types is object
+        if t.endswith("[]"):
+            element = unwrap(t[:-2].strip("()"), "pulumi.Input")
+            inner = self.element(module, element, double, plain, invoke)
+            return (f"List<{inner}>" if plain else f"InputList<{inner}>"), True
         scalar = self.scalar(t, double)
         if scalar:
             return wrap(scalar), False
@@ -148,6 +170,15 @@ class Types:
         if t.startswith("enums."):
             return wrap(self.enum(t)), False
         raise ValueError(f"unmapped input type {t}")
+
+    def union_arm(self, module, t, double):
+        """The plain C# type of one arm of an input union: string, an enum, XArgs or ImmutableArray<T>."""
+        t = unwrap(t, "pulumi.Input")
+        if t.endswith("[]"):
+            return f"ImmutableArray<{self.element(module, unwrap(t[:-2].strip('()'), 'pulumi.Input'), double, False, False)}>"
+        if t.startswith("inputs."):
+            return self.nested_input(t, "args")
+        return self.element(module, t, double, False, False)
 
     def element(self, module, t, double, plain, invoke):
         scalar = self.scalar(t, double)
@@ -185,8 +216,10 @@ class Types:
         t = unwrap(t, "pulumi.Output")
         t, optional = strip_undefined(t)
         q = "?" if optional else ""
-        if t.startswith("{[key: string]:") or t.startswith("{ [key: string]:"):
-            return f"ImmutableDictionary<string, string>{q}"
+        value = map_value(t)
+        if value:
+            element = "object" if value == "any" else self.output_element(module, value, double, result)
+            return f"ImmutableDictionary<string, {element}>{q}"
         if t.endswith("[]"):
             element = t[:-2].strip("()")
             return f"ImmutableArray<{self.output_element(module, element, double, result)}>"
@@ -238,9 +271,9 @@ def input_member(types, module, name, optional, ts, plain=False, invoke=False, s
                 f"            set => _{name} = value;\n        }}\n")
     nullable = "?" if optional else ""
     init = "" if optional else " = null!;"
-    if secret:
+    if secret:   # codegen: a secret input is nullable even when required; its setter wraps the value
         return (f"        [Input(\"{name}\"{required}{json_flag})]\n        private {cs}? _{name};\n"
-                f"        public {cs}{nullable} {prop}\n        {{\n            get => _{name}{'' if optional else '!'};\n"
+                f"        public {cs}? {prop}\n        {{\n            get => _{name};\n"
                 f"            set => _{name} = value is null ? null : (Input<{cs[6:-1]}>)Output.CreateSecret<{cs[6:-1]}>(value);\n        }}\n")
     return f"        [Input(\"{name}\"{required}{json_flag})]\n        public {cs}{nullable} {prop} {{ get; set; }}{init}\n"
 
@@ -286,7 +319,8 @@ def emit_resource(types, key, entry, out):
     for n, (opt, ts) in select(args, entry.get("inputs", []), f"{token} inputs"):
         lines.append(input_member(types, module, n, opt, ts, secret=n in secrets, json=is_provider and "string" not in ts.replace("pulumi.Input<string | undefined>", "string"), double=n in doubles).replace("\n        ", "\n    ").replace("        [", "    [", 1))
         lines.append("\n")
-    lines.append(f"    public {name}Args()\n    {{\n    }}\n}}\n")
+    defaults = "".join(f"        {line}\n" for line in entry.get("defaults", []))
+    lines.append(f"    public {name}Args()\n    {{\n{defaults}    }}\n}}\n")
     write(out, namespace_of(module), name, "".join(lines))
 
 
@@ -307,8 +341,8 @@ def emit_invoke(types, key, entry, out):
                  f"        global::Pulumi.Deployment.Instance.InvokeAsync<{name}Result>(\"{token}\", args ?? new {name}Args(), options);\n\n"
                  f"    public static Output<{name}Result> Invoke({name}InvokeArgs? args = null, InvokeOptions? options = null) =>\n"
                  f"        global::Pulumi.Deployment.Instance.Invoke<{name}Result>(\"{token}\", args ?? new {name}InvokeArgs(), options);\n\n"
-                 f"    public static Output<{name}Result> Invoke({name}InvokeArgs? args, InvokeOutputOptions options) =>\n"
-                 f"        global::Pulumi.Deployment.Instance.Invoke<{name}Result>(\"{token}\", args ?? new {name}InvokeArgs(), options);\n}}\n\n")
+                 f"    public static Output<{name}Result> Invoke({name}InvokeArgs args, InvokeOutputOptions options) =>\n"
+                 f"        global::Pulumi.Deployment.Instance.Invoke<{name}Result>(\"{token}\", args, options);\n}}\n\n")
     inputs = entry.get("inputs", [])
     lines.append(f"public sealed class {name}Args : global::Pulumi.InvokeArgs\n{{\n")
     for n, (opt, ts) in select(plain_args, inputs, f"{token} args"):
@@ -392,8 +426,12 @@ def emit_nested(types, out):
             wanted = spec.NESTED.get(f"{module}.{name}")
             names = wanted if wanted is not None else list(members)
             names = [n for n in names if n in members]
+            # codegen: a field is nullable unless the schema requires it, which the type's input twin shows
+            # (the TS output interface follows a NodeJS-only list of computed fields instead).
+            twin = members_of(types.namespace_text(types.input_text, module), name) or {}
+            fields = [(n, (twin[n][0] if n in twin else opt, ts)) for n, (opt, ts) in select(members, names, f"{module}.{name}")]
             body = [file_header(namespace_of(module) + ".Outputs"),
-                    output_class(types, module, cs_name, select(members, names, f"{module}.{name}"),
+                    output_class(types, module, cs_name, fields,
                                  result=cs_name != name, doubles=spec.DOUBLES)]
             write(out, namespace_of(module) + ".Outputs", cs_name, "".join(body))
     for module, name in sorted(types.needed_enums):
@@ -451,6 +489,10 @@ internal static class Utilities
 
     /// <summary>What every resource of the package adds to its options: the package version (the engine
     /// picks the provider plugin by it) and the outputs the provider schema marks secret.</summary>
+    /// <summary>The first of the environment variables that is set, as the provider reads its defaults.</summary>
+    public static string? EnvironmentValue(params string[] names) =>
+        names.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => !string.IsNullOrEmpty(value));
+
     public static CustomResourceOptions ResourceOptions(CustomResourceOptions? options, params string[] secretOutputs) =>
         CustomResourceOptions.Merge(new CustomResourceOptions { Version = Version, AdditionalSecretOutputs = [.. secretOutputs] }, options);
 }

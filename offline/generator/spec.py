@@ -12,7 +12,11 @@ TAGS = ["tags"]
 # "secret": what @pulumi/aws 7.48.0's JavaScript wraps in pulumi.secret and lists in additionalSecretOutputs;
 # listed inputs become secrets in their setters, and every name goes into the resource's AdditionalSecretOutputs.
 RESOURCES = {
-    "index:Provider": {"inputs": ["region", "defaultTags"], "outputs": ["region"], "secret": ["accessKey", "secretKey", "token"]},
+    # "defaults": statements of the Args constructor, where the real package sets inputs the program never sets.
+    "index:Provider": {"inputs": ["region", "defaultTags", "skipCredentialsValidation", "skipRegionValidation"],
+                       "outputs": ["region"], "secret": ["accessKey", "secretKey", "token"],
+                       "defaults": ['if (Utilities.EnvironmentValue("AWS_REGION", "AWS_DEFAULT_REGION") is { } region) Region = region;',
+                                    "SkipCredentialsValidation = false;", "SkipRegionValidation = true;"]},
     # network
     "ec2:Vpc": {"inputs": ["cidrBlock", "enableDnsHostnames", "enableDnsSupport", "assignGeneratedIpv6CidrBlock"] + TAGS,
                 "outputs": ["arn", "cidrBlock", "enableDnsHostnames", "enableDnsSupport", "assignGeneratedIpv6CidrBlock",
@@ -32,7 +36,8 @@ RESOURCES = {
                               "natGatewayId", "egressOnlyGatewayId"]},
     "ec2:RouteTableAssociation": {"inputs": ["subnetId", "routeTableId"], "outputs": ["subnetId", "routeTableId"]},
     "ec2:SecurityGroup": {"inputs": ["vpcId", "name", "description", "revokeRulesOnDelete"] + TAGS,
-                          "outputs": ["arn", "vpcId", "name", "description"] + TAGS},
+                          "outputs": ["arn", "vpcId", "name", "description"] + TAGS,
+                          "defaults": ['Description = "Managed by Pulumi";']},
     "vpc:SecurityGroupIngressRule": {"inputs": ["securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4",
                                                 "cidrIpv6", "referencedSecurityGroupId", "description"] + TAGS,
                                      "outputs": ["securityGroupId", "ipProtocol", "fromPort", "toPort", "cidrIpv4",

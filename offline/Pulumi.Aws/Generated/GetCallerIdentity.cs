@@ -13,8 +13,8 @@ public static class GetCallerIdentity
     public static Output<GetCallerIdentityResult> Invoke(GetCallerIdentityInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetCallerIdentityResult>("aws:index/getCallerIdentity:getCallerIdentity", args ?? new GetCallerIdentityInvokeArgs(), options);
 
-    public static Output<GetCallerIdentityResult> Invoke(GetCallerIdentityInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetCallerIdentityResult>("aws:index/getCallerIdentity:getCallerIdentity", args ?? new GetCallerIdentityInvokeArgs(), options);
+    public static Output<GetCallerIdentityResult> Invoke(GetCallerIdentityInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetCallerIdentityResult>("aws:index/getCallerIdentity:getCallerIdentity", args, options);
 }
 
 public sealed class GetCallerIdentityArgs : global::Pulumi.InvokeArgs

@@ -13,8 +13,8 @@ public static class GetPartition
     public static Output<GetPartitionResult> Invoke(GetPartitionInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetPartitionResult>("aws:index/getPartition:getPartition", args ?? new GetPartitionInvokeArgs(), options);
 
-    public static Output<GetPartitionResult> Invoke(GetPartitionInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetPartitionResult>("aws:index/getPartition:getPartition", args ?? new GetPartitionInvokeArgs(), options);
+    public static Output<GetPartitionResult> Invoke(GetPartitionInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetPartitionResult>("aws:index/getPartition:getPartition", args, options);
 }
 
 public sealed class GetPartitionArgs : global::Pulumi.InvokeArgs

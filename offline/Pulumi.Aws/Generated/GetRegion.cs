@@ -13,8 +13,8 @@ public static class GetRegion
     public static Output<GetRegionResult> Invoke(GetRegionInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetRegionResult>("aws:index/getRegion:getRegion", args ?? new GetRegionInvokeArgs(), options);
 
-    public static Output<GetRegionResult> Invoke(GetRegionInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetRegionResult>("aws:index/getRegion:getRegion", args ?? new GetRegionInvokeArgs(), options);
+    public static Output<GetRegionResult> Invoke(GetRegionInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetRegionResult>("aws:index/getRegion:getRegion", args, options);
 }
 
 public sealed class GetRegionArgs : global::Pulumi.InvokeArgs

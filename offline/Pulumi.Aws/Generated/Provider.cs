@@ -25,7 +25,16 @@ public sealed class ProviderArgs : global::Pulumi.ResourceArgs
     [Input("defaultTags", json: true)]
     public Input<Inputs.ProviderDefaultTagsArgs>? DefaultTags { get; set; }
 
+    [Input("skipCredentialsValidation", json: true)]
+    public Input<bool>? SkipCredentialsValidation { get; set; }
+
+    [Input("skipRegionValidation", json: true)]
+    public Input<bool>? SkipRegionValidation { get; set; }
+
     public ProviderArgs()
     {
+        if (Utilities.EnvironmentValue("AWS_REGION", "AWS_DEFAULT_REGION") is { } region) Region = region;
+        SkipCredentialsValidation = false;
+        SkipRegionValidation = true;
     }
 }

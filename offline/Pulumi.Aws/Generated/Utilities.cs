@@ -10,6 +10,10 @@ internal static class Utilities
 
     /// <summary>What every resource of the package adds to its options: the package version (the engine
     /// picks the provider plugin by it) and the outputs the provider schema marks secret.</summary>
+    /// <summary>The first of the environment variables that is set, as the provider reads its defaults.</summary>
+    public static string? EnvironmentValue(params string[] names) =>
+        names.Select(Environment.GetEnvironmentVariable).FirstOrDefault(value => !string.IsNullOrEmpty(value));
+
     public static CustomResourceOptions ResourceOptions(CustomResourceOptions? options, params string[] secretOutputs) =>
         CustomResourceOptions.Merge(new CustomResourceOptions { Version = Version, AdditionalSecretOutputs = [.. secretOutputs] }, options);
 }

@@ -179,6 +179,21 @@ public class AutoScaledTierTests
         }));
     }
 
+    /// <summary>A refresh reads back what the last schedule set; an update must not undo it. AWS accepts a scheduled
+    /// action with any bounds of its own (PutScheduledUpdateGroupAction), so one may raise the group's maximum.</summary>
+    [Test]
+    public async Task Bounds_a_schedule_moves_are_left_to_the_schedules_on_update()
+    {
+        static IEnumerable<string> Ignored(Graph graph) => graph.Capture.OptionsOf(graph.Single<Aws.AutoScaling.Group>("web")).IgnoreChanges;
+        var (seeds, _) = await Build("web", Web());
+        Assert.That(Ignored(seeds), Is.EquivalentTo(new[] { "desiredCapacity", "minSize" }), "the seeds' schedules move min (3 and 2 around the group's 2), never max");
+        var (peak, _) = await Build("web", Web(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "UTC", 2, 9, 6)] }));
+        Assert.That(Ignored(peak), Is.EquivalentTo(new[] { "desiredCapacity", "maxSize" }), "a schedule above the group's max of 4");
+        Assert.That(await peak.All<Aws.AutoScaling.Schedule>().Single().MaxSize.ValueAsync(), Is.EqualTo(9));
+        var (none, _) = await Build("web", Web(a => a with { Schedules = [] }));
+        Assert.That(Ignored(none), Is.EqualTo(new[] { "desiredCapacity" }));
+    }
+
     [Test]
     public async Task Notifications_cover_launches_terminations_and_errors_and_email_subscribers()
     {
@@ -362,7 +377,7 @@ public class AutoScaledTierTests
         yield return Case(a => a with { InstanceType = "m7g.large", Ami = new AmiArgs { SsmParameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" } },
             "names x86_64 images but m7g.large runs arm64");
         yield return Case(a => a with { RootVolumeGb = 4 }, "web.rootVolumeGb = 4: must be between 8 and 16384");
-        yield return Case(a => a with { TerminationPolicies = ["Random"] }, "web.terminationPolicies = 'Random': must be one of OldestInstance");
+        yield return Case(a => a with { TerminationPolicies = ["Random"] }, "web.terminationPolicies[0] = 'Random': must be one of OldestInstance");
         yield return Case(a => a with { TerminationDrainSeconds = 10 }, "web.terminationDrainSeconds = 10: must be between 30 and 7200");
         yield return Case(a => a with { MaxInstanceLifetimeSeconds = 3600 }, "web.maxInstanceLifetimeSeconds = 3600: must be 0 (off) or between 86400");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { Steps = [new(0, 10, 1), new(20, null, 2)] }] }, "steps must be contiguous and must not overlap");
@@ -375,8 +390,12 @@ public class AutoScaledTierTests
         yield return Case(a => a with { ScalingRules = [ScalingRule.LatencyHigh() with { PeriodSeconds = 90 }] }, "web.scalingRules.latency-high.periodSeconds = 90: AWS/ApplicationELB metrics come every 60 s: use a multiple of 60");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh() with { EvaluationPeriods = 0 }] }, "web.scalingRules.cpu-high.evaluationPeriods = 0: must be 1 or more, and periodSeconds x evaluationPeriods at most 86400 s");
         yield return Case(a => a with { ScalingRules = [ScalingRule.CpuHigh(), ScalingRule.CpuHigh()] }, "web.scalingRules = 'cpu-high': rule names must be unique");
-        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 1, 4, 3)] }, "web.schedules[0].desiredCapacity = 3: must satisfy 2 (group min) <= minSize (1)");
-        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 3, 5, 3)] }, "maxSize (5) <= 4 (group max)");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 4, 5, 3)] },
+            "web.schedules[0].desiredCapacity = 3: must satisfy the schedule's minSize (4) <= desiredCapacity <= maxSize (5)");
+        yield return Case(a => a with { Schedules = [new("peak", "0 8 * * MON-FRI", "America/New_York", 5, 3, 3)] }, "web.schedules[0].maxSize = 3: must be at least the schedule's minSize (5)");
+        yield return Case(a => a with { TerminationPolicies = ["Default", "Random"] }, "web.terminationPolicies[1] = 'Random': must be one of OldestInstance");
+        yield return Case(a => a with { InstanceType = "t3.small", Ami = new AmiArgs { SsmParameter = "/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id" } },
+            "web.ami.ssmParameter = '/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id': names arm64 images but t3.small runs x86_64");
         yield return Case(a => a with { Schedules = [new("peak", "at eight", "America/New_York", 3, 4, 3)] }, "web.schedules[0].recurrence = 'at eight': must be a five-field cron expression");
         yield return Case(a => a with { Schedules = [new("peak", "0 8 * * *", "Mars/Olympus", 3, 4, 3)] }, "web.schedules[0].timeZone = 'Mars/Olympus': must be an IANA time zone");
         yield return Case(a => a with { Notifications = new NotificationArgs { Emails = ["ops-at-example"] } }, "web.notifications.emails[0] = 'ops-at-example': must be an email address");

@@ -221,7 +221,7 @@ public class NetworkTests
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["0.0.0.0/0"] }, "network.adminCidrs = '0.0.0.0/0': SSH from the whole internet is refused");
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["::/0"] }, "network.adminCidrs = '::/0': SSH from the whole internet is refused");
         yield return new TestCaseData(new NetworkArgs { AdminCidrs = ["office"] }, "network.adminCidrs = 'office': must be an IPv4 or IPv6 CIDR block");
-        yield return new TestCaseData(new NetworkArgs { AppPorts = [0, 8080] }, "network.appPorts = 0: ports must be between 1 and 65535");
+        yield return new TestCaseData(new NetworkArgs { AppPorts = [0, 8080] }, "network.appPorts[0] = 0: ports must be between 1 and 65535");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { RetentionDays = 10 } }, "network.flowLogs.retentionDays = 10: must be one of 1, 3, 5");
         yield return new TestCaseData(new NetworkArgs { FlowLogs = new FlowLogArgs { TrafficType = "SOME" } }, "network.flowLogs.trafficType = 'SOME': must be one of ACCEPT, REJECT, ALL");
     }

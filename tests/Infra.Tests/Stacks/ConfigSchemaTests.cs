@@ -173,8 +173,25 @@ public class ConfigSchemaTests
         }
     }
 
+    /// <summary>Its content is still checked, so the next run does not bring a new problem; the text is never shown.</summary>
     [Test]
-    public void A_private_key_in_plain_text_is_refused_as_not_secret_and_never_compared_or_shown()
+    public void A_private_key_in_plain_text_that_does_not_match_is_refused_for_both_at_once()
+    {
+        using var other = System.Security.Cryptography.RSA.Create(2048);
+        var pem = other.ExportPkcs8PrivateKeyPem();
+        var values = new Dictionary<string, string>(Dev.Config) { ["infra:certificatePrivateKey"] = pem };
+        var secrets = Dev.SecretKeys.Where(key => key != "infra:certificatePrivateKey").ToHashSet();
+        var failure = Assert.Throws<ValidationException>(() => StackSettings.Load(new ConfigSource("infra", "dev", values, secrets)))!;
+        Assert.That(failure.Problems.Select(problem => problem.ToString()), Is.EqualTo(new[]
+        {
+            "infra:certificatePrivateKey = '(plain text, not shown)': must be a secret: pulumi config set --secret infra:certificatePrivateKey -- \"$(cat file.pem)\"",
+            "infra:certificatePrivateKey = '[secret]': the private key does not match the certificate's public key",
+        }));
+        Assert.That(failure.Message, Does.Not.Contain(pem.Split('\n')[1]));
+    }
+
+    [Test]
+    public void A_private_key_in_plain_text_is_refused_as_not_secret_and_never_shown()
     {
         var pem = StackFile.PlaceholderCertificate.Value.PrivateKeyPem;
         var values = new Dictionary<string, string>(Dev.Config) { ["infra:certificatePrivateKey"] = pem };

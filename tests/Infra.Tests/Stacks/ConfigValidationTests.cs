@@ -24,10 +24,30 @@ public class ConfigValidationTests
         yield return Case("infra:loadBalancer", """{"ipv6":true}""", "infra:loadBalancer.ipv6 = True: a dual-stack balancer needs IPv6 subnets");
         yield return Case("infra:web", """{"minSize":3,"maxSize":2}""", "infra:web.desiredCapacity = 3: must satisfy minSize (3) <= desiredCapacity <= maxSize (2)");
         yield return Case("infra:web", """{"alarms":{"periodSeconds":60}}""", "infra:web.alarms.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring");
-        yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * MON-FRI","timeZone":"America/New_York","minSize":1,"maxSize":9,"desiredCapacity":5}]}""",
-            "infra:web.schedules[0].desiredCapacity = 5: must satisfy 1 (group min) <= minSize (1) <= desiredCapacity <= maxSize (9) <= 3 (group max)");
+        yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * MON-FRI","timeZone":"America/New_York","minSize":6,"maxSize":9,"desiredCapacity":5}]}""",
+            "infra:web.schedules[0].desiredCapacity = 5: must satisfy the schedule's minSize (6) <= desiredCapacity <= maxSize (9)");
+        // Tags as AWS takes them (AWS General Reference, "Tag naming limits and requirements").
+        yield return Case("infra:tags", """{"aws:owner":"ops"}""", "infra:tags.aws:owner = 'ops': keys starting with aws: are reserved for AWS");
+        yield return Case("infra:tags", $$"""{"owner":"{{new string('x', 257)}}"}""", "': values are 0 to 256 letters, digits, spaces and _ . : / = + - @");
+        yield return Case("infra:tags", $$"""{"{{new string('k', 129)}}":"x"}""", "': keys are 1 to 128 letters, digits, spaces and _ . : / = + - @");
+        yield return Case("infra:tags", """{"cost#center":"42"}""", "infra:tags.cost#center = '42': keys are 1 to 128 letters, digits, spaces");
+        yield return Case("infra:tags", """{"Name":"mine"}""", "infra:tags.Name = 'mine': is set by the stack itself (project, stack, managed-by, Name, Role)");
+        yield return Case("infra:tags", $"{{{string.Join(",", Enumerable.Range(0, 46).Select(i => $"\"tag{i}\":\"v\""))}}}",
+            "infra:tags = '46 tags': at most 45: AWS allows 50 tags per resource and the stack adds project, stack, managed-by, Name, Role");
+        // The instance-type catalogue (components/Shared/instance-types.json).
+        yield return Case("infra:web", """{"instanceType":"t3.smal"}""",
+            "infra:web.instanceType = 't3.smal': is not an EC2 instance type this project knows (catalogue of 2026-07-20); did you mean t3.small? if AWS added it since, set infra:acceptUnlistedInstanceType to true");
+        yield return Case("infra:worker", """{"instanceType":"m7i.huge"}""", "infra:worker.instanceType = 'm7i.huge': is not an EC2 instance type this project knows (catalogue of 2026-07-20); m7i comes in large, xlarge");
+        yield return Case("infra:web", """{"instanceType":"hpc7a.12xlarge"}""", "infra:web.instanceType = 'hpc7a.12xlarge': is not offered in us-east-1");
+        yield return Case("infra:web", """{"instanceType":"t4g.small","ami":{"ssmParameter":"/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"}}""",
+            "infra:web.ami.ssmParameter = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64': names x86_64 images but t4g.small runs arm64");
+        // One wrong item, one problem, under the item's key.
+        yield return Case("infra:network", """{"appPorts":[8080,8080]}""", "infra:network.appPorts[1] = 8080: is listed twice; list each port once");
+        yield return Case("infra:network", """{"adminCidrs":["203.0.113.0/24","203.0.113.0/24"]}""", "infra:network.adminCidrs = [\"203.0.113.0/24\",\"203.0.113.0/24\"]: lists an item twice");
+        yield return Case("infra:loadBalancer", """{"type":"classic","listeners":[{"port":80,"protocol":"HTTP","targetPort":8080},{"port":443,"protocol":"TCP","targetPort":8443,"targetProtocol":"TCP"}],"stickiness":{"type":"lbCookie"}}""",
+            "infra:loadBalancer.stickiness.type = 'lbCookie': applies to every listener, but listeners[1] (TCP:443) cannot use cookies: give that listener stickiness: none");
         yield return Case("infra:web", """{"instanceType":"huge"}""", "infra:web.instanceType = 'huge': must be an EC2 instance type");
-        yield return Case("infra:web", """{"terminationPolicies":["Random"]}""", "infra:web.terminationPolicies = 'Random': must be one of OldestInstance");
+        yield return Case("infra:web", """{"terminationPolicies":["Random"]}""", "infra:web.terminationPolicies[0] = 'Random': must be one of OldestInstance");
         yield return Case("infra:worker", """{"queue":{"scaleInAfterMinutes":1441}}""", "infra:worker.queue.scaleInAfterMinutes = 1441: must be a whole number from 1 to 1440");
         yield return Case("infra:worker", """{"queue":{"jobTimeoutSeconds":600,"visibilityTimeoutSeconds":300}}""",
             "infra:worker.queue.visibilityTimeoutSeconds = 300: must be at least jobTimeoutSeconds (600)");
@@ -96,6 +116,15 @@ public class ConfigValidationTests
         Assert.That(error.Message, Does.Contain("infra:network.vpcCidr").And.Contain("infra:network.nat").And.Contain("infra:web.desiredCapacity")
             .And.Contain("infra:assets.priceClass"));
         Assert.That(engine.Registrations, Is.Empty);
+    }
+
+    [TestCase("infra:network", """{"appPorts":[8080,70000]}""", "infra:network.appPorts[1]")]
+    [TestCase("infra:web", """{"terminationPolicies":["Default","Random"]}""", "infra:web.terminationPolicies[1]")]
+    [TestCase("infra:assets", """{"geoRestriction":{"type":"whitelist","locations":["US","usa"]}}""", "infra:assets.geoRestriction.locations[1]")]
+    public void One_wrong_item_is_one_problem_under_its_own_key(string key, string json, string problemKey)
+    {
+        var error = Assert.ThrowsAsync<RunException>(() => StackRun.RunAsync("dev", StackRun.With((key, json))));
+        Assert.That(error!.Message, Does.StartWith($"Invalid configuration (1 problem):\n  - {problemKey} = "));
     }
 
     [Test]

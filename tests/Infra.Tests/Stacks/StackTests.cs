@@ -62,31 +62,53 @@ public class StackTests
         Assert.That((dev.Count("aws:iam/serverCertificate:ServerCertificate"), prod.Count("aws:iam/serverCertificate:ServerCertificate")), Is.EqualTo((1, 0)));
     }
 
+    /// <summary>Every taggable resource's tags as the engine received them (a map, or the group's list), and the tags
+    /// its instances and volumes get from the launch template.</summary>
+    static IEnumerable<(Resource Resource, IReadOnlyDictionary<string, object> Tags)> Tagged(Graph graph)
+    {
+        foreach (var resource in graph.Resources.OfType<CustomResource>())
+        {
+            var argsType = resource.GetType().Assembly.GetType(resource.GetType().FullName + "Args");
+            var tags = argsType?.GetProperty("Tags");
+            if (tags is null)
+                continue;
+            var inputs = graph.InputsOf(resource);
+            Assert.That(inputs.ContainsKey("tags"), Is.True, $"{resource.GetResourceType()} {resource.GetResourceName()} has no tags");
+            yield return (resource, tags.PropertyType == typeof(InputMap<string>)
+                ? (ImmutableDictionary<string, object>)inputs["tags"]
+                : ((ImmutableArray<object>)inputs["tags"]).Cast<ImmutableDictionary<string, object>>().ToDictionary(tag => (string)tag["key"], tag => tag["value"]));
+            if (inputs.TryGetValue("tagSpecifications", out var specifications))
+                foreach (var specification in ((ImmutableArray<object>)specifications).Cast<ImmutableDictionary<string, object>>())
+                    yield return (resource, (ImmutableDictionary<string, object>)specification["tags"]);
+        }
+    }
+
+    static bool IsObject(Resource resource) => resource.GetResourceType() == "aws:s3/bucketObjectv2:BucketObjectv2";
+
     [Test]
-    public async Task Every_taggable_resource_carries_the_common_tags()
+    public async Task Every_taggable_resource_carries_the_common_tags_and_objects_only_the_stacks_own()
     {
         foreach (var graph in new[] { await Dev(), await Prod() })
         {
-            var checkedCount = 0;
-            foreach (var resource in graph.Resources.OfType<CustomResource>())
-            {
-                var argsType = resource.GetType().Assembly.GetType(resource.GetType().FullName + "Args");
-                var tags = argsType?.GetProperty("Tags");
-                if (tags is null)
-                    continue;
-                var inputs = graph.InputsOf(resource);
-                Assert.That(inputs.ContainsKey("tags"), Is.True, $"{resource.GetResourceType()} {resource.GetResourceName()} has no tags");
-                IReadOnlyDictionary<string, object> values = tags.PropertyType == typeof(InputMap<string>)
-                    ? (ImmutableDictionary<string, object>)inputs["tags"]
-                    : ((ImmutableArray<object>)inputs["tags"]).Cast<ImmutableDictionary<string, object>>()
-                        .ToDictionary(tag => (string)tag["key"], tag => tag["value"]);
-                Assert.That(values, Does.ContainKey("project").And.ContainKey("stack").And.ContainKey("managed-by").And.ContainKey("owner"),
-                    resource.GetResourceName());
-                checkedCount++;
-            }
-
-            Assert.That(checkedCount, Is.GreaterThan(40));
+            var tagged = Tagged(graph).ToList();
+            foreach (var (resource, tags) in tagged.Where(pair => !IsObject(pair.Resource)))
+                Assert.That(tags, Does.ContainKey("project").And.ContainKey("stack").And.ContainKey("managed-by").And.ContainKey("owner"), resource.GetResourceName());
+            Assert.That(tagged.Where(pair => IsObject(pair.Resource)).Select(pair => pair.Tags.Keys.Order()),
+                Has.All.EqualTo(new[] { "managed-by", "project", "stack" }), "S3 bills object tags and reports cost per bucket: objects say who owns them, no more");
+            Assert.That(tagged.Count(pair => !IsObject(pair.Resource)), Is.GreaterThan(40));
         }
+    }
+
+    /// <summary>AWS allows 50 tags per resource and 10 per S3 object; the stack adds 5 of its own at most (project,
+    /// stack, managed-by, Name, Role), so 45 of the user's is the most every resource can carry.</summary>
+    [Test]
+    public async Task Forty_five_stack_tags_keep_every_resource_within_AWS_tag_limits()
+    {
+        var many = $"{{{string.Join(",", Enumerable.Range(0, 45).Select(i => $"\"team-{i}\":\"value {i}\""))}}}";
+        var graph = await StackRun.RunAsync("dev", StackRun.With(("infra:tags", many)));
+        var tagged = Tagged(graph).ToList();
+        Assert.That(tagged.Max(pair => pair.Tags.Count), Is.EqualTo(50), "the tiers' resources carry all 50");
+        Assert.That(tagged.Where(pair => IsObject(pair.Resource)).Select(pair => pair.Tags.Count), Is.Not.Empty.And.All.LessThanOrEqualTo(10));
     }
 
     [Test]

@@ -143,6 +143,21 @@ public class PlanToolTests
         Assert.That(error.Trim(), Is.EqualTo("Pulumi.broken.yaml:2:1: While parsing a flow sequence, did not find expected ',' or ']'."), "file, line and column");
     }
 
+    /// <summary>Each form the YAML parser reports late, at the wrong place or not at all, exits 1 where it is.</summary>
+    [TestCase("config:\n  aws:region: us-east-1\n  infra:network: {vpcCidr: 10.0.0.0/16\n  infra:web:\n    minSize: 1\n",
+        "Pulumi.yaml-error.yaml:4:3: the { at line 3, column 18 is never closed")]
+    [TestCase("config:\n  aws:region: us-east-1\n  infra:network:\n\tnat: Single\n", "Pulumi.yaml-error.yaml:4:1: a tab in the indentation: YAML indents with spaces only")]
+    [TestCase("\tconfig:\n  aws:region: us-east-1\n", "Pulumi.yaml-error.yaml:1:1: a tab in the indentation: YAML indents with spaces only")]
+    [TestCase("config:\n  aws:region: us-east-1\n  infra:network: *defaults\n", "Pulumi.yaml-error.yaml:3:18: *defaults refers to no anchor &defaults defined above it")]
+    [TestCase("config:\n  aws:region: us-east-1\n  infra:tags:\n    ? [a, b]\n    : c\n", "Pulumi.yaml-error.yaml:4:7: a key must be a name, not a list")]
+    [TestCase("config:\n  aws:region: us-east-1\n  aws:region: us-east-2\n", "Pulumi.yaml-error.yaml:3:3: Duplicate key aws:region")]
+    public async Task Malformed_yaml_exits_1_at_its_line_and_column(string yaml, string message)
+    {
+        using var project = ProjectCopy.With("yaml-error", yaml);
+        var (code, output, error) = await Run("plan", "yaml-error", "--project", project.Path);
+        Assert.That((code, output, error.Trim()), Is.EqualTo((1, "", message)));
+    }
+
     [Test]
     public async Task A_config_written_as_a_list_is_refused_where_it_stands()
     {

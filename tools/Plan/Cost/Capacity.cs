@@ -29,7 +29,9 @@ public sealed record Capacity(double Min, double Desired, double Scheduled, doub
         var name = PlanGraph.Text(group.Inputs["name"]) ?? PlanGraph.Text(group.Outputs["id"]);
         var schedules = graph.OfType("aws:autoscaling/schedule:Schedule")
             .Where(schedule => PlanGraph.Text(schedule.Inputs["autoscalingGroupName"]) == name).ToList();
-        return new Capacity(min, desired, WeeklyAverage(desired, min, max, schedules), max);
+        // A schedule may raise the group's maximum while it is active.
+        var highest = schedules.Select(schedule => PlanGraph.Number(schedule.Inputs["maxSize"]) ?? max).Append(max).Max();
+        return new Capacity(min, desired, WeeklyAverage(desired, min, max, schedules), highest);
     }
 
     static double WeeklyAverage(int desired, int min, int max, IReadOnlyList<PlannedResource> schedules)

@@ -42,13 +42,6 @@ public sealed record UsageProfile
         if (path is null)
             return new UsageProfile();
         var deserializer = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
-        try
-        {
-            return deserializer.Deserialize<UsageProfile?>(File.ReadAllText(path)) ?? new UsageProfile();
-        }
-        catch (YamlDotNet.Core.YamlException error)
-        {
-            throw new InvalidDataException($"{path}:{error.Start.Line}:{error.Start.Column}: {error.InnerException?.Message ?? error.Message}", error);
-        }
+        return Mocks.YamlFile.Read(path, parser => deserializer.Deserialize<UsageProfile?>(parser)) ?? new UsageProfile();
     }
 }

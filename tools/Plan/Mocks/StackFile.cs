@@ -52,7 +52,7 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
                     ciphertexts[fullKey] = (map.Children[new YamlScalarNode("secure")] as YamlScalarNode)?.Value ?? "";
                 }
                 else
-                    config[fullKey] = value is YamlScalarNode scalar ? scalar.Value ?? "" : Json(value);
+                    config[fullKey] = value is YamlScalarNode scalar ? scalar.Value ?? "" : Json(value, file);
             }
 
         return new StackFile(project, stack, config, secrets) { Ciphertexts = ciphertexts };
@@ -68,23 +68,22 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
         _ => SecretMarker,
     };
 
-    static string Describe(YamlNode node) => node is YamlSequenceNode ? "list" : "single value";
+    static string Describe(YamlNode node) => node switch
+    {
+        YamlSequenceNode => "list",
+        YamlMappingNode => "mapping",
+        _ => "single value",
+    };
 
     /// <summary>The file's top mapping; a YAML error names the file, line and column.</summary>
     static YamlMappingNode Parse(string path)
     {
-        var stream = new YamlStream();
-        try
+        var stream = YamlFile.Read(path, parser =>
         {
-            using var reader = new StreamReader(path);
-            stream.Load(reader);
-        }
-        catch (YamlDotNet.Core.YamlException error)
-        {
-            var reason = error.InnerException?.Message ?? error.Message;
-            throw new InvalidDataException($"{Path.GetFileName(path)}:{error.Start.Line}:{error.Start.Column}: {reason.Split(": ").Last()}", error);
-        }
-
+            var stream = new YamlStream();
+            stream.Load(parser);
+            return stream;
+        });
         return stream.Documents.Count > 0 && stream.Documents[0].RootNode is YamlMappingNode root
             ? root
             : throw new InvalidDataException($"{Path.GetFileName(path)} is not a YAML mapping");
@@ -92,15 +91,15 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
 
     /// <summary>A structured YAML value as JSON, as the Pulumi CLI hands it over: plain scalars that are JSON
     /// numbers or booleans become them, written as they were (1e20 stays 1e20).</summary>
-    static string Json(YamlNode node)
+    static string Json(YamlNode node, string file)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
-            Write(writer, node);
+            Write(writer, node, file);
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    static void Write(Utf8JsonWriter writer, YamlNode node)
+    static void Write(Utf8JsonWriter writer, YamlNode node, string file)
     {
         switch (node)
         {
@@ -108,8 +107,9 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
                 writer.WriteStartObject();
                 foreach (var (key, value) in map.Children)
                 {
-                    writer.WritePropertyName(((YamlScalarNode)key).Value ?? "");
-                    Write(writer, value);
+                    writer.WritePropertyName(key is YamlScalarNode { Value: var name } ? name ?? ""
+                        : throw new InvalidDataException($"{file}:{key.Start.Line}:{key.Start.Column}: a key must be a name, not a {Describe(key)}"));
+                    Write(writer, value, file);
                 }
 
                 writer.WriteEndObject();
@@ -117,7 +117,7 @@ public sealed partial record StackFile(string Project, string Stack, IReadOnlyDi
             case YamlSequenceNode list:
                 writer.WriteStartArray();
                 foreach (var item in list.Children)
-                    Write(writer, item);
+                    Write(writer, item, file);
                 writer.WriteEndArray();
                 break;
             case YamlScalarNode { Style: YamlDotNet.Core.ScalarStyle.Plain, Value: null or "null" or "~" }:

@@ -13,8 +13,8 @@ public static class GetCachePolicy
     public static Output<GetCachePolicyResult> Invoke(GetCachePolicyInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetCachePolicyResult>("aws:cloudfront/getCachePolicy:getCachePolicy", args ?? new GetCachePolicyInvokeArgs(), options);
 
-    public static Output<GetCachePolicyResult> Invoke(GetCachePolicyInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetCachePolicyResult>("aws:cloudfront/getCachePolicy:getCachePolicy", args ?? new GetCachePolicyInvokeArgs(), options);
+    public static Output<GetCachePolicyResult> Invoke(GetCachePolicyInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetCachePolicyResult>("aws:cloudfront/getCachePolicy:getCachePolicy", args, options);
 }
 
 public sealed class GetCachePolicyArgs : global::Pulumi.InvokeArgs

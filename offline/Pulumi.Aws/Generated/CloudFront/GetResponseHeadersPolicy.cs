@@ -13,8 +13,8 @@ public static class GetResponseHeadersPolicy
     public static Output<GetResponseHeadersPolicyResult> Invoke(GetResponseHeadersPolicyInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetResponseHeadersPolicyResult>("aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy", args ?? new GetResponseHeadersPolicyInvokeArgs(), options);
 
-    public static Output<GetResponseHeadersPolicyResult> Invoke(GetResponseHeadersPolicyInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetResponseHeadersPolicyResult>("aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy", args ?? new GetResponseHeadersPolicyInvokeArgs(), options);
+    public static Output<GetResponseHeadersPolicyResult> Invoke(GetResponseHeadersPolicyInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetResponseHeadersPolicyResult>("aws:cloudfront/getResponseHeadersPolicy:getResponseHeadersPolicy", args, options);
 }
 
 public sealed class GetResponseHeadersPolicyArgs : global::Pulumi.InvokeArgs

@@ -53,5 +53,6 @@ public sealed class SecurityGroupArgs : global::Pulumi.ResourceArgs
 
     public SecurityGroupArgs()
     {
+        Description = "Managed by Pulumi";
     }
 }

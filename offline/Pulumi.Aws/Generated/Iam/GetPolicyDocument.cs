@@ -13,8 +13,8 @@ public static class GetPolicyDocument
     public static Output<GetPolicyDocumentResult> Invoke(GetPolicyDocumentInvokeArgs? args = null, InvokeOptions? options = null) =>
         global::Pulumi.Deployment.Instance.Invoke<GetPolicyDocumentResult>("aws:iam/getPolicyDocument:getPolicyDocument", args ?? new GetPolicyDocumentInvokeArgs(), options);
 
-    public static Output<GetPolicyDocumentResult> Invoke(GetPolicyDocumentInvokeArgs? args, InvokeOutputOptions options) =>
-        global::Pulumi.Deployment.Instance.Invoke<GetPolicyDocumentResult>("aws:iam/getPolicyDocument:getPolicyDocument", args ?? new GetPolicyDocumentInvokeArgs(), options);
+    public static Output<GetPolicyDocumentResult> Invoke(GetPolicyDocumentInvokeArgs args, InvokeOutputOptions options) =>
+        global::Pulumi.Deployment.Instance.Invoke<GetPolicyDocumentResult>("aws:iam/getPolicyDocument:getPolicyDocument", args, options);
 }
 
 public sealed class GetPolicyDocumentArgs : global::Pulumi.InvokeArgs

@@ -39,9 +39,9 @@ public sealed class ServerCertificateArgs : global::Pulumi.ResourceArgs
 
     [Input("privateKey", required: true)]
     private Input<string>? _privateKey;
-    public Input<string> PrivateKey
+    public Input<string>? PrivateKey
     {
-        get => _privateKey!;
+        get => _privateKey;
         set => _privateKey = value is null ? null : (Input<string>)Output.CreateSecret<string>(value);
     }
 

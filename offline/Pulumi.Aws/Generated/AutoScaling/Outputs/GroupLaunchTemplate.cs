@@ -8,13 +8,13 @@ namespace Pulumi.Aws.AutoScaling.Outputs;
 [OutputType]
 public sealed class GroupLaunchTemplate
 {
-    public readonly string Id;
-    public readonly string Version;
+    public readonly string? Id;
+    public readonly string? Version;
 
     [OutputConstructor]
     private GroupLaunchTemplate(
-        string id,
-        string version)
+        string? id,
+        string? version)
     {
         Id = id;
         Version = version;

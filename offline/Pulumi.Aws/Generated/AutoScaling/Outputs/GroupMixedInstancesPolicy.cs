@@ -8,12 +8,12 @@ namespace Pulumi.Aws.AutoScaling.Outputs;
 [OutputType]
 public sealed class GroupMixedInstancesPolicy
 {
-    public readonly Outputs.GroupMixedInstancesPolicyInstancesDistribution InstancesDistribution;
+    public readonly Outputs.GroupMixedInstancesPolicyInstancesDistribution? InstancesDistribution;
     public readonly Outputs.GroupMixedInstancesPolicyLaunchTemplate LaunchTemplate;
 
     [OutputConstructor]
     private GroupMixedInstancesPolicy(
-        Outputs.GroupMixedInstancesPolicyInstancesDistribution instancesDistribution,
+        Outputs.GroupMixedInstancesPolicyInstancesDistribution? instancesDistribution,
         Outputs.GroupMixedInstancesPolicyLaunchTemplate launchTemplate)
     {
         InstancesDistribution = instancesDistribution;

@@ -8,17 +8,17 @@ namespace Pulumi.Aws.AutoScaling.Outputs;
 [OutputType]
 public sealed class GroupMixedInstancesPolicyInstancesDistribution
 {
-    public readonly string OnDemandAllocationStrategy;
-    public readonly int OnDemandBaseCapacity;
-    public readonly int OnDemandPercentageAboveBaseCapacity;
-    public readonly string SpotAllocationStrategy;
+    public readonly string? OnDemandAllocationStrategy;
+    public readonly int? OnDemandBaseCapacity;
+    public readonly int? OnDemandPercentageAboveBaseCapacity;
+    public readonly string? SpotAllocationStrategy;
 
     [OutputConstructor]
     private GroupMixedInstancesPolicyInstancesDistribution(
-        string onDemandAllocationStrategy,
-        int onDemandBaseCapacity,
-        int onDemandPercentageAboveBaseCapacity,
-        string spotAllocationStrategy)
+        string? onDemandAllocationStrategy,
+        int? onDemandBaseCapacity,
+        int? onDemandPercentageAboveBaseCapacity,
+        string? spotAllocationStrategy)
     {
         OnDemandAllocationStrategy = onDemandAllocationStrategy;
         OnDemandBaseCapacity = onDemandBaseCapacity;

@@ -8,13 +8,13 @@ namespace Pulumi.Aws.AutoScaling.Outputs;
 [OutputType]
 public sealed class GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification
 {
-    public readonly string LaunchTemplateId;
-    public readonly string Version;
+    public readonly string? LaunchTemplateId;
+    public readonly string? Version;
 
     [OutputConstructor]
     private GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecification(
-        string launchTemplateId,
-        string version)
+        string? launchTemplateId,
+        string? version)
     {
         LaunchTemplateId = launchTemplateId;
         Version = version;

@@ -11,16 +11,16 @@ public sealed class LaunchTemplateBlockDeviceMappingEbs
     public readonly string? DeleteOnTermination;
     public readonly string? Encrypted;
     public readonly string? KmsKeyId;
-    public readonly int VolumeSize;
-    public readonly string VolumeType;
+    public readonly int? VolumeSize;
+    public readonly string? VolumeType;
 
     [OutputConstructor]
     private LaunchTemplateBlockDeviceMappingEbs(
         string? deleteOnTermination,
         string? encrypted,
         string? kmsKeyId,
-        int volumeSize,
-        string volumeType)
+        int? volumeSize,
+        string? volumeType)
     {
         DeleteOnTermination = deleteOnTermination;
         Encrypted = encrypted;

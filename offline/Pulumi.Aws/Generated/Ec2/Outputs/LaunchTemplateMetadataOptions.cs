@@ -8,17 +8,17 @@ namespace Pulumi.Aws.Ec2.Outputs;
 [OutputType]
 public sealed class LaunchTemplateMetadataOptions
 {
-    public readonly string HttpEndpoint;
-    public readonly int HttpPutResponseHopLimit;
-    public readonly string HttpTokens;
-    public readonly string InstanceMetadataTags;
+    public readonly string? HttpEndpoint;
+    public readonly int? HttpPutResponseHopLimit;
+    public readonly string? HttpTokens;
+    public readonly string? InstanceMetadataTags;
 
     [OutputConstructor]
     private LaunchTemplateMetadataOptions(
-        string httpEndpoint,
-        int httpPutResponseHopLimit,
-        string httpTokens,
-        string instanceMetadataTags)
+        string? httpEndpoint,
+        int? httpPutResponseHopLimit,
+        string? httpTokens,
+        string? instanceMetadataTags)
     {
         HttpEndpoint = httpEndpoint;
         HttpPutResponseHopLimit = httpPutResponseHopLimit;

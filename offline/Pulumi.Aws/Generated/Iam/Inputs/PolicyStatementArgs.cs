@@ -8,18 +8,13 @@ namespace Pulumi.Aws.Iam.Inputs;
 public sealed class PolicyStatementArgs : global::Pulumi.ResourceArgs
 {
     [Input("Action")]
-    private InputList<string>? _Action;
-    public InputList<string> Action
-    {
-        get => _Action ??= new InputList<string>();
-        set => _Action = value;
-    }
+    public InputUnion<string, ImmutableArray<string>>? Action { get; set; }
 
     [Input("Condition")]
-    private InputMap<string>? _Condition;
-    public InputMap<string> Condition
+    private InputMap<object>? _Condition;
+    public InputMap<object> Condition
     {
-        get => _Condition ??= new InputMap<string>();
+        get => _Condition ??= new InputMap<object>();
         set => _Condition = value;
     }
 
@@ -27,34 +22,19 @@ public sealed class PolicyStatementArgs : global::Pulumi.ResourceArgs
     public Input<Pulumi.Aws.Iam.PolicyStatementEffect> Effect { get; set; } = null!;
 
     [Input("NotAction")]
-    private InputList<string>? _NotAction;
-    public InputList<string> NotAction
-    {
-        get => _NotAction ??= new InputList<string>();
-        set => _NotAction = value;
-    }
+    public InputUnion<string, ImmutableArray<string>>? NotAction { get; set; }
 
     [Input("NotPrincipal")]
-    public Input<string>? NotPrincipal { get; set; }
+    public Input<object>? NotPrincipal { get; set; }
 
     [Input("NotResource")]
-    private InputList<string>? _NotResource;
-    public InputList<string> NotResource
-    {
-        get => _NotResource ??= new InputList<string>();
-        set => _NotResource = value;
-    }
+    public InputUnion<string, ImmutableArray<string>>? NotResource { get; set; }
 
     [Input("Principal")]
-    public Input<string>? Principal { get; set; }
+    public Input<object>? Principal { get; set; }
 
     [Input("Resource")]
-    private InputList<string>? _Resource;
-    public InputList<string> Resource
-    {
-        get => _Resource ??= new InputList<string>();
-        set => _Resource = value;
-    }
+    public InputUnion<string, ImmutableArray<string>>? Resource { get; set; }
 
     [Input("Sid")]
     public Input<string>? Sid { get; set; }

@@ -11,11 +11,11 @@ public sealed class TargetGroupHealthCheck
     public readonly bool? Enabled;
     public readonly int? HealthyThreshold;
     public readonly int? Interval;
-    public readonly string Matcher;
-    public readonly string Path;
+    public readonly string? Matcher;
+    public readonly string? Path;
     public readonly string? Port;
     public readonly string? Protocol;
-    public readonly int Timeout;
+    public readonly int? Timeout;
     public readonly int? UnhealthyThreshold;
 
     [OutputConstructor]
@@ -23,11 +23,11 @@ public sealed class TargetGroupHealthCheck
         bool? enabled,
         int? healthyThreshold,
         int? interval,
-        string matcher,
-        string path,
+        string? matcher,
+        string? path,
         string? port,
         string? protocol,
-        int timeout,
+        int? timeout,
         int? unhealthyThreshold)
     {
         Enabled = enabled;

@@ -8,11 +8,11 @@ namespace Pulumi.Aws.S3.Outputs;
 [OutputType]
 public sealed class BucketLifecycleConfigurationRuleExpiration
 {
-    public readonly int Days;
+    public readonly int? Days;
 
     [OutputConstructor]
     private BucketLifecycleConfigurationRuleExpiration(
-        int days)
+        int? days)
     {
         Days = days;
     }

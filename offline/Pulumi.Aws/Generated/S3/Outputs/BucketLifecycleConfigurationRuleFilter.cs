@@ -8,11 +8,11 @@ namespace Pulumi.Aws.S3.Outputs;
 [OutputType]
 public sealed class BucketLifecycleConfigurationRuleFilter
 {
-    public readonly string Prefix;
+    public readonly string? Prefix;
 
     [OutputConstructor]
     private BucketLifecycleConfigurationRuleFilter(
-        string prefix)
+        string? prefix)
     {
         Prefix = prefix;
     }

@@ -9,12 +9,12 @@ namespace Pulumi.Aws.S3.Outputs;
 public sealed class BucketServerSideEncryptionConfigurationRule
 {
     public readonly Outputs.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault? ApplyServerSideEncryptionByDefault;
-    public readonly bool BucketKeyEnabled;
+    public readonly bool? BucketKeyEnabled;
 
     [OutputConstructor]
     private BucketServerSideEncryptionConfigurationRule(
         Outputs.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault? applyServerSideEncryptionByDefault,
-        bool bucketKeyEnabled)
+        bool? bucketKeyEnabled)
     {
         ApplyServerSideEncryptionByDefault = applyServerSideEncryptionByDefault;
         BucketKeyEnabled = bucketKeyEnabled;

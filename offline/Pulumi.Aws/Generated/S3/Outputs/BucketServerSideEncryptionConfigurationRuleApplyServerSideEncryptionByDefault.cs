@@ -8,12 +8,12 @@ namespace Pulumi.Aws.S3.Outputs;
 [OutputType]
 public sealed class BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault
 {
-    public readonly string KmsMasterKeyId;
+    public readonly string? KmsMasterKeyId;
     public readonly string SseAlgorithm;
 
     [OutputConstructor]
     private BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefault(
-        string kmsMasterKeyId,
+        string? kmsMasterKeyId,
         string sseAlgorithm)
     {
         KmsMasterKeyId = kmsMasterKeyId;
