@@ -270,30 +270,10 @@ public sealed partial class AutoScaledTier : ComponentResource
             KmsMasterKeyId = notifications.KmsKeyId!,
             Tags = Tagging.Named(tags, $"{name}-events"),
         }, child);
-        var account = Policies.Account(this);
         new Aws.Sns.TopicPolicy($"{name}-events", new Aws.Sns.TopicPolicyArgs
         {
             Arn = topic.Arn,
-            Policy = Policies.Document(this,
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AccountUse",
-                    Actions = { "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "AWS", Identifiers = { account } } },
-                },
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AlarmsOfThisAccount",
-                    Actions = { "sns:Publish" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudwatch.amazonaws.com" } } },
-                    Conditions =
-                    {
-                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } },
-                    },
-                },
-                Policies.DenyInsecureTransport("sns", topic.Arn)),
+            Policy = Policies.AlarmTopic(this, topic.Arn),
         }, child);
         return topic;
     }

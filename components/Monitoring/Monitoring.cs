@@ -240,23 +240,7 @@ public sealed class Monitoring : ComponentResource
         new Aws.Sns.TopicPolicy(name, new Aws.Sns.TopicPolicyArgs
         {
             Arn = topic.Arn,
-            Policy = Policies.Document(this,
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AccountUse",
-                    Actions = { "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:ListSubscriptionsByTopic" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "AWS", Identifiers = { account } } },
-                },
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AlarmsOfThisAccount",
-                    Actions = { "sns:Publish" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudwatch.amazonaws.com" } } },
-                    Conditions = { new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } } },
-                },
-                Policies.DenyInsecureTransport("sns", topic.Arn)),
+            Policy = Policies.AlarmTopic(this, topic.Arn),
         }, options);
         var endpoints = _alerts.Emails.Select(email => ("email", email)).Concat(_alerts.HttpsEndpoints.Select(url => ("https", url)));
         foreach (var ((protocol, endpoint), index) in endpoints.Select((endpoint, index) => (endpoint, index)))
