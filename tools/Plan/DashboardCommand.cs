@@ -110,7 +110,9 @@ public static class DashboardCommand
                 surface.Canvas.DrawBitmap(image, widget.X * CellWidth, widget.Y * CellHeight);
             }
             else
-                panels.Add(plot.GetSvgHtml(w, h).Replace("<svg ", $"<svg x=\"{widget.X * CellWidth}\" y=\"{widget.Y * CellHeight}\" ", StringComparison.Ordinal));
+                // Each widget an <svg> of its own at its grid place; one XML declaration for the whole file.
+                panels.Add(System.Text.RegularExpressions.Regex.Replace(plot.GetSvgHtml(w, h), @"<\?xml[^>]*\?>\s*", "")
+                    .Replace("<svg ", $"<svg x=\"{widget.X * CellWidth}\" y=\"{widget.Y * CellHeight}\" ", StringComparison.Ordinal));
         }
 
         if (surface is not null)
