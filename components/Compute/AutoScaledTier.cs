@@ -50,14 +50,15 @@ public sealed partial class AutoScaledTier : ComponentResource
             AssumeRolePolicy = Policies.AssumedBy("ec2.amazonaws.com", this),
             Tags = Tagging.Named(tags, $"{name}-instance"),
         }, child);
-        var partition = Aws.GetPartition.Invoke(null, new InvokeOptions { Parent = this }).Apply(result => result.Partition);
+        var partition = Policies.Partition(this);
         // Session Manager's own minimum, kept by AWS as the service changes (acknowledged in the security report).
         new Aws.Iam.RolePolicyAttachment($"{name}-AmazonSSMManagedInstanceCore", new Aws.Iam.RolePolicyAttachmentArgs
         {
             Role = instanceRole.Name,
             PolicyArn = Output.Format($"arn:{partition}:iam::aws:policy/AmazonSSMManagedInstanceCore"),
         }, child);
-        CloudWatchAgentPolicy(name, instanceRole, partition);
+        var agent = new AgentTarget($"/infra/{Deployment.Instance.StackName}/{name}", $"AmazonCloudWatch-{Deployment.Instance.ProjectName}-{Deployment.Instance.StackName}-{name}");
+        CloudWatchAgentPolicy(name, instanceRole, partition, agent);
         var profile = new Aws.Iam.InstanceProfile($"{name}-instance", new Aws.Iam.InstanceProfileArgs
         {
             Role = instanceRole.Name,
@@ -76,7 +77,7 @@ public sealed partial class AutoScaledTier : ComponentResource
             KeyName = args.KeyName!,
             VpcSecurityGroupIds = { securityGroupId },
             IamInstanceProfile = new Aws.Ec2.Inputs.LaunchTemplateIamInstanceProfileArgs { Arn = profile.Arn },
-            UserData = UserData.Render(role, args.UserData, lifecycle, args.Queue?.Url),
+            UserData = UserData.Render(role, args.UserData, lifecycle, agent, args.Queue?.Url),
             MetadataOptions = new Aws.Ec2.Inputs.LaunchTemplateMetadataOptionsArgs
             {
                 HttpEndpoint = "enabled",
@@ -279,11 +280,14 @@ public sealed partial class AutoScaledTier : ComponentResource
     }
 
     /// <summary>What the CloudWatch agent needs, narrower than CloudWatchAgentServerPolicy: metrics in its CWAgent
-    /// namespace, the tier's own log groups (/infra/&lt;stack&gt;/&lt;tier&gt;/…), the tags and volumes it labels them with,
-    /// and its configuration parameters (AmazonCloudWatch-*).</summary>
-    void CloudWatchAgentPolicy(string name, Aws.Iam.Role role, Output<string> partition)
+    /// namespace, the tier's own log group and its streams, the tags and volumes it labels them with, and the tier's
+    /// configuration parameter, in the stack's region and account. PutMetricData and the EC2 Describe actions take no
+    /// resource ARNs (Service Authorization Reference), so they name "*" (acknowledged in the security report).</summary>
+    void CloudWatchAgentPolicy(string name, Aws.Iam.Role role, Output<string> partition, AgentTarget agent)
     {
-        var logGroups = Output.Format($"arn:{partition}:logs:*:*:log-group:/infra/{Deployment.Instance.StackName}/{name}/*");
+        var region = Policies.Region(this);
+        var account = Policies.Account(this);
+        var logGroup = Output.Format($"arn:{partition}:logs:{region}:{account}:log-group:{agent.LogGroup}");
         new Aws.Iam.RolePolicy($"{name}-cloudwatch-agent", new Aws.Iam.RolePolicyArgs
         {
             Role = role.Id,
@@ -311,13 +315,13 @@ public sealed partial class AutoScaledTier : ComponentResource
                 {
                     Sid = "TierLogs",
                     Actions = { "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams", "logs:PutRetentionPolicy" },
-                    Resources = { logGroups, Output.Format($"{logGroups}:*") },
+                    Resources = { logGroup, Output.Format($"{logGroup}:log-stream:*") },
                 },
                 new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
                 {
                     Sid = "AgentConfiguration",
                     Actions = { "ssm:GetParameter" },
-                    Resources = { Output.Format($"arn:{partition}:ssm:*:*:parameter/AmazonCloudWatch-*") },
+                    Resources = { Output.Format($"arn:{partition}:ssm:{region}:{account}:parameter/{agent.ConfigParameter}") },
                 }),
         }, new CustomResourceOptions { Parent = this });
     }

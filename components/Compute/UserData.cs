@@ -6,8 +6,12 @@ namespace Infra.Components.Compute;
 /// <summary>The group and termination hook an instance belongs to, so it can end its own drain wait.</summary>
 internal sealed record LifecycleTarget(string GroupName, string HookName);
 
+/// <summary>Where the instance's CloudWatch agent writes logs and reads its configuration: the only log group and
+/// parameter its role may use.</summary>
+internal sealed record AgentTarget(string LogGroup, string ConfigParameter);
+
 /// <summary>The boot script: writes the instance's settings to /etc/app/app.env (ROLE, DB_HOST, ASSET_HOST,
-/// QUEUE_URL, ASG_NAME, LIFECYCLE_HOOK and the free-form environment), installs the drain service and hands over to the
+/// QUEUE_URL, ASG_NAME, LIFECYCLE_HOOK, CLOUDWATCH_LOG_GROUP, CLOUDWATCH_CONFIG_PARAMETER and the free-form environment), installs the drain service and hands over to the
 /// image's own bootstrap, base64-encoded for the template.</summary>
 internal static class UserData
 {
@@ -44,7 +48,7 @@ internal static class UserData
 
         """;
 
-    public static Output<string> Render(string role, UserDataArgs args, LifecycleTarget lifecycle, Output<string>? queueUrl)
+    public static Output<string> Render(string role, UserDataArgs args, LifecycleTarget lifecycle, AgentTarget agent, Output<string>? queueUrl)
     {
         return Output.Tuple(args.AssetHost ?? Output.Create(""), queueUrl ?? Output.Create("")).Apply(values =>
         {
@@ -58,6 +62,8 @@ internal static class UserData
                 settings.Add(("QUEUE_URL", queue));
             settings.Add(("ASG_NAME", lifecycle.GroupName));
             settings.Add(("LIFECYCLE_HOOK", lifecycle.HookName));
+            settings.Add(("CLOUDWATCH_LOG_GROUP", agent.LogGroup));
+            settings.Add(("CLOUDWATCH_CONFIG_PARAMETER", agent.ConfigParameter));
             settings.AddRange(args.Environment.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair => (pair.Key, pair.Value)));
             return Convert.ToBase64String(Encoding.UTF8.GetBytes(Script(settings)));
         });

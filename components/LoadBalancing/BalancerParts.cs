@@ -31,7 +31,8 @@ internal static class BalancerParts
         return new Aws.Iam.ServerCertificate(name, certificateArgs, options);
     }
 
-    /// <summary>A private bucket that only the regional ELB log-delivery principal may write to.</summary>
+    /// <summary>A private bucket that only the balancer type's log writer may write to, under
+    /// &lt;prefix&gt;/AWSLogs/&lt;account&gt;/, with the bucket policy AWS documents for that type (<see cref="LogDelivery"/>).</summary>
     public static (Aws.S3.Bucket Bucket, InputList<Resource> Ready) AccessLogs(ComponentResource parent, string name, AccessLogArgs logs, WebLoadBalancerArgs args)
     {
         var store = new PrivateBucket($"{name}-logs", new PrivateBucketArgs
@@ -44,20 +45,11 @@ internal static class BalancerParts
             Tags = args.Tags,
         }, parent);
         var account = Policies.Account(parent);
-        var principal = Policies.Region(parent).Apply(ElbLogDelivery.PrincipalFor);
-        var policy = store.Allow(new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-        {
-            Sid = "AllowElbLogDelivery",
-            Actions = { "s3:PutObject" },
-            Resources = { Output.Format($"{store.Bucket.Arn}/{logs.Prefix}/AWSLogs/{account}/*") },
-            Principals =
-            {
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
-                {
-                    Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
-                },
-            },
-        });
+        var region = Policies.Region(parent);
+        var logFiles = Output.Format($"{store.Bucket.Arn}/{args.AccessLogPrefix}/AWSLogs/{account}/*");
+        var policy = args.Type == LoadBalancerType.Network
+            ? store.Allow(LogDelivery.NetworkGrants(store.Bucket.Arn, logFiles, account, region, Policies.Partition(parent)))
+            : store.Allow(LogDelivery.ElbGrant(logFiles, region));
         return (store.Bucket, new InputList<Resource> { policy, store.Ownership });
     }
 
@@ -78,10 +70,19 @@ internal static class BalancerParts
     }
 }
 
-/// <summary>Who writes ALB access logs: the region's ELB account in regions older than August 2022,
-/// the log-delivery service principal in newer ones.</summary>
-internal static class ElbLogDelivery
+/// <summary>Who writes a balancer's access logs, and the bucket policy AWS documents for each type.
+/// Application and classic: the region's Elastic Load Balancing account in regions opened before August 2022, the
+/// logdelivery.elasticloadbalancing.amazonaws.com service principal in newer ones, s3:PutObject under the prefix
+/// ("Enable access logs for your Application Load Balancer", Step 2: Attach a policy to your S3 bucket,
+/// https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html; the classic
+/// balancer's guide gives the same policy). Network: delivery.logs.amazonaws.com with s3:GetBucketAcl on the bucket
+/// and s3:PutObject (bucket-owner-full-control) under the prefix, both limited to the account and its log deliveries
+/// (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/enable-access-logs.html).</summary>
+public static class LogDelivery
 {
+    public const string NetworkService = "delivery.logs.amazonaws.com";
+    public const string ElbService = "logdelivery.elasticloadbalancing.amazonaws.com";
+
     static readonly IReadOnlyDictionary<string, string> LegacyAccounts = new Dictionary<string, string>
     {
         ["us-east-1"] = "127311923021", ["us-east-2"] = "033677994240", ["us-west-1"] = "027434742980",
@@ -94,8 +95,54 @@ internal static class ElbLogDelivery
         ["sa-east-1"] = "507241528517", ["us-gov-west-1"] = "048591011584", ["us-gov-east-1"] = "190560391635",
     };
 
-    public static (string Type, string Identifier) PrincipalFor(string region) =>
+    /// <summary>The principal that writes application and classic balancer logs in a region.</summary>
+    public static (string Type, string Identifier) ElbPrincipal(string region) =>
         LegacyAccounts.TryGetValue(region, out var account)
             ? ("AWS", $"arn:{(region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov" : "aws")}:iam::{account}:root")
-            : ("Service", "logdelivery.elasticloadbalancing.amazonaws.com");
+            : ("Service", ElbService);
+
+    internal static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs ElbGrant(Output<string> logs, Output<string> region)
+    {
+        var principal = region.Apply(ElbPrincipal);
+        return new()
+        {
+            Sid = "AllowElbLogDelivery",
+            Actions = { "s3:PutObject" },
+            Resources = { logs },
+            Principals =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs
+                {
+                    Type = principal.Apply(p => p.Type), Identifiers = { principal.Apply(p => p.Identifier) },
+                },
+            },
+        };
+    }
+
+    internal static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs[] NetworkGrants(Output<string> bucketArn, Output<string> logs,
+        Output<string> account, Output<string> region, Output<string> partition)
+    {
+        Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs Grant(string sid, string action, Output<string> resource) => new()
+        {
+            Sid = sid,
+            Actions = { action },
+            Resources = { resource },
+            Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { NetworkService } } },
+            Conditions =
+            {
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } },
+                new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+                {
+                    Test = "ArnLike", Variable = "aws:SourceArn", Values = { Output.Format($"arn:{partition}:logs:{region}:{account}:*") },
+                },
+            },
+        };
+
+        var write = Grant("AWSLogDeliveryWrite", "s3:PutObject", logs);
+        write.Conditions.Add(new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs
+        {
+            Test = "StringEquals", Variable = "s3:x-amz-acl", Values = { "bucket-owner-full-control" },
+        });
+        return [Grant("AWSLogDeliveryAclCheck", "s3:GetBucketAcl", bucketArn), write];
+    }
 }

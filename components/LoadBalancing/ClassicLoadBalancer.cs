@@ -15,6 +15,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
 
     [Output] public Output<string> Name { get; }
     [Output] public Output<string> DnsName { get; }
+    [Output] public Output<string> ZoneId { get; }
     [Output] public Output<string> Url { get; }
 
     public BalancerAttachment Attachment { get; }
@@ -71,7 +72,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
         if (logs is { } store)
             balancerArgs.AccessLogs = new Aws.Elb.Inputs.LoadBalancerAccessLogsArgs
             {
-                Bucket = store.Bucket.Id, BucketPrefix = args.AccessLogs!.Prefix, Interval = 5, Enabled = true,
+                Bucket = store.Bucket.Id, BucketPrefix = args.AccessLogPrefix, Interval = args.AccessLogs?.IntervalMinutes ?? 5, Enabled = true,
             };
         var balancer = new Aws.Elb.LoadBalancer(name, balancerArgs,
             new CustomResourceOptions { Parent = this, DependsOn = logs is null ? new InputList<Resource>() : logs.Value.Ready });
@@ -84,6 +85,7 @@ public sealed class ClassicLoadBalancer : ComponentResource, IWebBalancer
 
         Name = balancer.Name;
         DnsName = balancer.DnsName;
+        ZoneId = balancer.ZoneId;
         var scheme = args.Listeners.Any(listener => listener.Protocol is "HTTPS" or "SSL") ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{balancer.DnsName}");
         Attachment = new BalancerAttachment

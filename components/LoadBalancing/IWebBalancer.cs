@@ -27,6 +27,9 @@ public interface IWebBalancer
 {
     Output<string> DnsName { get; }
 
+    /// <summary>The balancer's Route 53 hosted zone, for alias records to it.</summary>
+    Output<string> ZoneId { get; }
+
     /// <summary>The address users should use: the DNS alias when given, else the balancer's name.</summary>
     Output<string> Url { get; }
 

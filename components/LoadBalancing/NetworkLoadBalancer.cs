@@ -14,6 +14,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
 
     [Output] public Output<string> Arn { get; }
     [Output] public Output<string> DnsName { get; }
+    [Output] public Output<string> ZoneId { get; }
     [Output] public Output<string> Url { get; }
     [Output] public Output<ImmutableArray<string>> TargetGroupArns { get; }
 
@@ -41,7 +42,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
             Tags = Tagging.Named(args.Tags, name),
         };
         if (logs is { } store)
-            balancerArgs.AccessLogs = new Aws.LB.Inputs.LoadBalancerAccessLogsArgs { Bucket = store.Bucket.Id, Prefix = args.AccessLogs!.Prefix, Enabled = true };
+            balancerArgs.AccessLogs = new Aws.LB.Inputs.LoadBalancerAccessLogsArgs { Bucket = store.Bucket.Id, Prefix = args.AccessLogPrefix, Enabled = true };
         var balancer = new Aws.LB.LoadBalancer(name, balancerArgs,
             new CustomResourceOptions { Parent = this, DependsOn = logs is null ? new InputList<Resource>() : logs.Value.Ready });
 
@@ -102,6 +103,7 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
 
         Arn = balancer.Arn;
         DnsName = balancer.DnsName;
+        ZoneId = balancer.ZoneId;
         var scheme = args.Listeners.Any(listener => listener.Port == 443) ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{balancer.DnsName}");
         TargetGroupArns = Output.All(targetGroups.Values.Select(group => group.Arn));

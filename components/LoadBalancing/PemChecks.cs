@@ -99,6 +99,18 @@ internal static class PemChecks
         _ => false,
     };
 
+    /// <summary>The host names a PEM certificate serves: its DNS subject alternative names, else its common name.</summary>
+    public static IReadOnlyList<string> DnsNames(string pem)
+    {
+        if (PemBlocks(pem, "CERTIFICATE").FirstOrDefault() is not { } block || !TryCertificate(block, out var certificate) || certificate is null)
+            return [];
+        using (certificate)
+        {
+            var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(extension => extension.EnumerateDnsNames()).ToList();
+            return names.Count > 0 ? names : [certificate.GetNameInfo(X509NameType.DnsName, forIssuer: false)];
+        }
+    }
+
     static bool TryCertificate(string pem, out X509Certificate2? certificate)
     {
         try

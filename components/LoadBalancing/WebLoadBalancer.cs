@@ -58,7 +58,7 @@ public sealed class WebLoadBalancer : ComponentResource, IWebBalancer
             AccessLogs = logs is null ? null : (Input<Aws.LB.Inputs.LoadBalancerAccessLogsArgs>)new Aws.LB.Inputs.LoadBalancerAccessLogsArgs
             {
                 Bucket = logs.Value.Bucket.Id,
-                Prefix = args.AccessLogs!.Prefix,
+                Prefix = args.AccessLogPrefix,
                 Enabled = true,
             },
             Tags = Tagging.Named(tags, name),

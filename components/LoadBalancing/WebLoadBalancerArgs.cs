@@ -47,6 +47,9 @@ public sealed record CertificateArgs
     public PemSource? PrivateKey { get; init; }
     public PemSource? Chain { get; init; }
     public string? Arn { get; init; }
+
+    /// <summary>The host names of an uploaded certificate; null for an ARN (ACM or IAM alone knows its names).</summary>
+    public IReadOnlyList<string>? DnsNames => Body is { } body ? PemChecks.DnsNames(body.Pem) : null;
 }
 
 /// <summary>AWS WAF in front of the balancer: a per-IP rate limit, then AWS's managed rule groups.</summary>
@@ -64,7 +67,12 @@ public sealed record WafArgs
 public sealed record AccessLogArgs
 {
     public int RetentionDays { get; init; } = 90;
-    public string Prefix { get; init; } = "alb";
+
+    /// <summary>The key prefix; null: the balancer type's own (alb, nlb, elb).</summary>
+    public string? Prefix { get; init; }
+
+    /// <summary>Classic only: minutes between log files, 5 or 60; null: 5, as often as the other types publish.</summary>
+    public int? IntervalMinutes { get; init; }
 }
 
 public sealed record DnsArgs(string ZoneId, string DomainName);
@@ -171,6 +179,19 @@ public sealed record WebLoadBalancerArgs
         }).Distinct(),
     ];
 
+    /// <summary>Where the access logs go in their bucket: the configured prefix, else the type's own.</summary>
+    public string AccessLogPrefix => AccessLogs?.Prefix ?? Type switch
+    {
+        LoadBalancerType.Network => "nlb",
+        LoadBalancerType.Classic => "elb",
+        _ => "alb",
+    };
+
+    /// <summary>A network balancer writes access logs only for its TLS listeners (AWS: "Access logs are created only
+    /// if the load balancer has a TLS listener").</summary>
+    public static bool CanLogAccess(LoadBalancerType type, IEnumerable<ListenerArgs> listeners) =>
+        type != LoadBalancerType.Network || listeners.Any(listener => listener.Protocol == "TLS");
+
     internal bool UploadsCertificate => Certificate is { Body: not null } or { PrivateKey: not null };
 
     public IReadOnlyList<Problem> Validate(string scope = "loadBalancer", DateTimeOffset? now = null)
@@ -195,8 +216,16 @@ public sealed record WebLoadBalancerArgs
         if (AccessLogs is { } logs)
         {
             checks.InRange("accessLogs.retentionDays", logs.RetentionDays, 1, 3650);
-            checks.Require(Regex.IsMatch(logs.Prefix, "^[a-zA-Z0-9!_.*'()-]+(/[a-zA-Z0-9!_.*'()-]+)*$") && !logs.Prefix.Contains("AWSLogs"),
-                "accessLogs.prefix", logs.Prefix, "must be a plain S3 key prefix without slashes at either end or 'AWSLogs'");
+            if (logs.Prefix is { } prefix)
+                checks.Require(Regex.IsMatch(prefix, "^[a-zA-Z0-9!_.*'()-]+(/[a-zA-Z0-9!_.*'()-]+)*$") && !prefix.Contains("AWSLogs"),
+                    "accessLogs.prefix", prefix, "must be a plain S3 key prefix without slashes at either end or 'AWSLogs'");
+            if (logs.IntervalMinutes is { } interval && Type != LoadBalancerType.Classic)
+                checks.Add("accessLogs.intervalMinutes", interval, "only a classic balancer takes an interval; application and network balancers publish every 5 minutes");
+            else if (logs.IntervalMinutes is { } minutes)
+                checks.Require(minutes is 5 or 60, "accessLogs.intervalMinutes", minutes, "must be 5 or 60");
+            if (!CanLogAccess(Type, Listeners))
+                checks.Add("accessLogs.enabled", true,
+                    "a network load balancer writes access logs only for TLS listeners: add a listener with protocol TLS, or set accessLogs.enabled to false");
         }
 
         ValidateListeners(checks);

@@ -69,14 +69,19 @@ public static class Policies
             DenyInsecureTransport("sns", topicArn));
     }
 
-    /// <summary>Refuses every request to the resources that does not use TLS (aws:SecureTransport false).</summary>
+    /// <summary>The partition (aws, aws-cn, aws-us-gov) ARNs of the stack's region start with.</summary>
+    public static Output<string> Partition(Resource parent) =>
+        Aws.GetPartition.Invoke(null, new InvokeOptions { Parent = parent }).Apply(result => result.Partition);
+
+    /// <summary>Refuses every request to the resources that does not use TLS (aws:SecureTransport false). A topic's
+    /// denial names sns:Publish beside sns:*: topic checks (cdk-nag AwsSolutions-SNS3) look for it by name.</summary>
     public static Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs DenyInsecureTransport(string service, params Input<string>[] resources)
     {
         var statement = new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
         {
             Sid = "DenyInsecureTransport",
             Effect = "Deny",
-            Actions = { $"{service}:*" },
+            Actions = service == "sns" ? new InputList<string> { "sns:Publish", "sns:*" } : new InputList<string> { $"{service}:*" },
             Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "*", Identifiers = { "*" } } },
             Conditions =
             {

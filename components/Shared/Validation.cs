@@ -11,6 +11,7 @@ public sealed record Problem(string Key, object? Value, string Allowed)
     static string Show(object? value) => value switch
     {
         null => "(not set)",
+        bool flag => flag ? "true" : "false",   // as YAML and JSON write it
         string text => $"'{Visible(text)}'",
         System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.String } element => $"'{Visible(element.GetString()!)}'",
         System.Text.Json.JsonElement element => element.GetRawText(),

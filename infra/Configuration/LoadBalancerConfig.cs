@@ -25,6 +25,17 @@ public static class LoadBalancerConfig
             "classic" => LoadBalancerType.Classic,
             _ => LoadBalancerType.Application,
         };
+        var listeners = ReadListeners(section) ?? type switch
+        {
+            // The seeds: HTTP to 8080, and TLS passed through on 443 to the instances' 8443.
+            LoadBalancerType.Network => [new(80, "TCP", 8080, "TCP"), new(443, "TCP", 8443, "TCP")],
+            // The TCP listener passes TLS through and cannot carry the balancer's cookie.
+            LoadBalancerType.Classic => [new(80, "HTTP", 8080, "HTTP"), new(443, "TCP", 8443, "TCP", "none")],
+            _ when prod => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")],
+            _ => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")],
+        };
+        // Prod logs by default where the balancer can: a network balancer only logs its TLS listeners.
+        var logsByDefault = prod && WebLoadBalancerArgs.CanLogAccess(type, listeners);
         return new WebLoadBalancerArgs
         {
             Type = type,
@@ -35,22 +46,14 @@ public static class LoadBalancerConfig
             Http2 = section.Bool("http2", true),
             DropInvalidHeaderFields = section.Bool("dropInvalidHeaderFields", true),
             DeletionProtection = section.Bool("deletionProtection", prod),
-            AccessLogs = ReadAccessLogs(accessLogs, prod),
+            AccessLogs = ReadAccessLogs(accessLogs, logsByDefault),
             Waf = Section.Feature(section.Object("waf"), onByDefault: type == LoadBalancerType.Application, waf => new WafArgs
             {
                 RateLimitPer5Minutes = waf.Int("rateLimitPer5Minutes", new WafArgs().RateLimitPer5Minutes),
                 ManagedRuleGroups = waf.Strings("managedRuleGroups") ?? WafArgs.DefaultRuleGroups,
             }),
             Ipv6 = section.Bool("ipv6", false),
-            Listeners = ReadListeners(section) ?? type switch
-            {
-                // The seeds: HTTP to 8080, and TLS passed through on 443 to the instances' 8443.
-                LoadBalancerType.Network => [new(80, "TCP", 8080, "TCP"), new(443, "TCP", 8443, "TCP")],
-                // The TCP listener passes TLS through and cannot carry the balancer's cookie.
-                LoadBalancerType.Classic => [new(80, "HTTP", 8080, "HTTP"), new(443, "TCP", 8443, "TCP", "none")],
-                _ when prod => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8443, "HTTPS")],
-                _ => [new(80, "HTTP", 8080, "HTTP"), new(443, "HTTPS", 8080, "HTTP")],
-            },
+            Listeners = listeners,
             RedirectHttpToHttps = section.Bool("redirectHttpToHttps", type == LoadBalancerType.Application),
             Certificate = ReadCertificate(section.OptionalString("certificateArn"), secret),
             SslPolicy = section.String("sslPolicy", defaults.SslPolicy),
@@ -85,11 +88,12 @@ public static class LoadBalancerConfig
         };
     }
 
-    static AccessLogArgs? ReadAccessLogs(Section? section, bool prod) =>
-        Section.Feature(section, onByDefault: prod, logs => new AccessLogArgs
+    static AccessLogArgs? ReadAccessLogs(Section? section, bool onByDefault) =>
+        Section.Feature(section, onByDefault, logs => new AccessLogArgs
         {
             RetentionDays = logs.Int("retentionDays", new AccessLogArgs().RetentionDays),
-            Prefix = logs.String("prefix", new AccessLogArgs().Prefix),
+            Prefix = logs.OptionalString("prefix"),
+            IntervalMinutes = logs.OptionalInt("intervalMinutes"),
         });
 
     static HealthCheckArgs ReadHealthCheck(Section? section)

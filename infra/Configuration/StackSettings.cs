@@ -65,8 +65,7 @@ public sealed record StackSettings(
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
             notifications,
             AlertsConfig.Read(Read("alerts")),
-            [.. Section.ParseItems($"{Namespace}:acknowledgements", Get("acknowledgements"), problems, refused, keysRead)
-                .Select(item => new AcknowledgedFinding(item.String("rule", ""), item.OptionalString("resource"), item.String("reason", "")))]);
+            ReadAcknowledgements(Section.ParseItems($"{Namespace}:acknowledgements", Get("acknowledgements"), problems, refused, keysRead)));
 
         problems.AddRange(settings.Network.Validate($"{Namespace}:network"));
         problems.AddRange(settings.LoadBalancer.Validate($"{Namespace}:loadBalancer"));
@@ -98,6 +97,10 @@ public sealed record StackSettings(
             .DistinctBy(problem => (problem.Key, problem.Allowed))]);
         return settings;
     }
+
+    /// <summary>infra:acknowledgements, of a regional or a global stack.</summary>
+    internal static IReadOnlyList<AcknowledgedFinding> ReadAcknowledgements(IReadOnlyList<Section> items) =>
+        [.. items.Select(item => new AcknowledgedFinding(item.String("rule", ""), item.OptionalString("resource"), item.String("reason", "")))];
 
     /// <summary>True when a problem's key is the refused key or lies inside it, or, for a key in a nested object
     /// (infra:assets.hosts.count), anywhere in that object: its combination checks saw a default in the refused

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
@@ -87,7 +88,11 @@ public static class WebStack
         var outputs = new Dictionary<string, object?>
         {
             ["siteUrl"] = loadBalancer.Url,
-            ["loadBalancerDnsName"] = loadBalancer.DnsName,
+            [RegionExports.BalancerDnsNameName] = loadBalancer.DnsName,
+            // What a global stack reads through its StackReference (README, More than one region).
+            [RegionExports.BalancerZoneIdName] = loadBalancer.ZoneId,
+            [RegionExports.RegionName] = Output.Create(settings.Region),
+            [RegionExports.InternalName] = Output.Create(settings.LoadBalancer.Internal),
             ["assetDomain"] = assets.DomainName,
             ["assetHosts"] = assets.AssetHosts,
             ["assetBucket"] = assets.BucketName,
@@ -98,6 +103,10 @@ public static class WebStack
             ["pagingTopicArn"] = monitoring.PagingTopicArn,
             ["dashboardName"] = monitoring.DashboardName,
         };
+        if (settings.LoadBalancer.Certificate?.DnsNames is { Count: > 0 } names)
+            outputs[RegionExports.CertificateNamesName] = Output.Create(names.ToImmutableArray());
+        if (settings.LoadBalancer.Dns is { } dns)
+            outputs[RegionExports.DomainNameName] = Output.Create(dns.DomainName);
         if (jobs is not null)
         {
             outputs["queueUrl"] = jobs.Url;

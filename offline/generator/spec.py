@@ -189,8 +189,16 @@ RESOURCES = {
                         "secret": ["privateKey", "privateKeyWo"]},
     "acm:CertificateValidation": {"inputs": ["certificateArn", "validationRecordFqdns"],
                                   "outputs": ["certificateArn", "validationRecordFqdns"]},
-    "route53:Record": {"inputs": ["zoneId", "name", "type", "ttl", "records", "aliases", "allowOverwrite"],
-                       "outputs": ["fqdn", "zoneId", "name", "type", "ttl", "records", "aliases"]},
+    "route53:Record": {"inputs": ["zoneId", "name", "type", "ttl", "records", "aliases", "allowOverwrite",
+                                  "setIdentifier", "healthCheckId", "latencyRoutingPolicies",
+                                  "geolocationRoutingPolicies", "failoverRoutingPolicies"],
+                       "outputs": ["fqdn", "zoneId", "name", "type", "ttl", "records", "aliases", "setIdentifier",
+                                   "healthCheckId", "latencyRoutingPolicies", "geolocationRoutingPolicies",
+                                   "failoverRoutingPolicies"]},
+    "route53:HealthCheck": {"inputs": ["type", "fqdn", "port", "resourcePath", "requestInterval", "failureThreshold",
+                                       "measureLatency", "enableSni", "regions", "referenceName"] + TAGS,
+                            "outputs": ["arn", "type", "fqdn", "port", "resourcePath", "requestInterval",
+                                        "failureThreshold", "measureLatency", "enableSni", "regions"] + TAGS},
 }
 
 INVOKES = {
@@ -274,6 +282,9 @@ NESTED = {
     "acm.CertificateDomainValidationOption": ["domainName", "resourceRecordName", "resourceRecordType",
                                               "resourceRecordValue"],
     "route53.RecordAlias": ["evaluateTargetHealth", "name", "zoneId"],
+    "route53.RecordLatencyRoutingPolicy": ["region"],
+    "route53.RecordGeolocationRoutingPolicy": ["continent", "country", "subdivision"],
+    "route53.RecordFailoverRoutingPolicy": ["type"],
 }
 
 ENUMS = {}

@@ -23,8 +23,9 @@ public static class CheckCommand
 
     public static Report Run(PlanDocument plan, StackFile file)
     {
-        var settings = StackSettings.Load(new ConfigSource(file.Project, file.Stack, file.Config, file.SecretKeys));
-        return new Report(file.Stack, SecurityChecks.Run(plan, settings.Acknowledgements));
+        var source = new ConfigSource(file.Project, file.Stack, file.Config, file.SecretKeys);
+        var acknowledgements = GlobalSettings.IsGlobal(file.Config) ? GlobalSettings.Load(source).Acknowledgements : StackSettings.Load(source).Acknowledgements;
+        return new Report(file.Stack, SecurityChecks.Run(plan, acknowledgements));
     }
 
     public static void Text(Report report, IAnsiConsole console)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Infra.Configuration;
 using Pulumi;
 using Spectre.Console;
@@ -64,7 +65,7 @@ public static class Cli
         var hours = new Option<double>("--hours") { Description = "How long to simulate.", DefaultValueFactory = _ => 24 };
         var simFormat = new Option<string>("--format") { Description = "text (default) or json.", DefaultValueFactory = _ => "text" };
         simFormat.AcceptOnlyFromAmong("text", "json");
-        var chart = new Option<FileInfo?>("--chart") { Description = "Write an SVG chart per tier to this file." };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Write the chart, a panel per tier, to this .svg or .png file." };
         var simulate = new Command("simulate", "Replay load through the stack's own alarms, policies and schedules: does it scale in time?")
             { simStack, scenario, trace, hours, simFormat, chart, outFile, project, verbose };
         simulate.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => SimulateAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
@@ -112,6 +113,12 @@ public static class Cli
     static async Task<(PlanDocument? Plan, int Code)> PlanStackAsync(string project, string stack, FileInfo? outFile, TextWriter error,
         bool interactive, bool showProgress)
     {
+        if (!Directory.Exists(project))
+        {
+            await error.WriteLineAsync($"--project {project}: no such folder.");
+            return (null, ConfigurationError);
+        }
+
         if (!File.Exists(Path.Combine(project, $"Pulumi.{stack}.yaml")))
         {
             var stacks = Directory.GetFiles(project, "Pulumi.*.yaml").Select(path => Path.GetFileName(path)["Pulumi.".Length..^".yaml".Length]);
@@ -144,11 +151,11 @@ public static class Cli
             return (null, ConfigurationError);
         }
 
-        if (document.Findings.Any(finding => finding.Severity == Checks.Severity.Error))
+        foreach (var planned in document.Stacks.Where(planned => planned.Findings.Any(finding => finding.Severity == Checks.Severity.Error)))
         {
             // One finding per line in logs; a terminal wraps to its own width.
-            FindingList.Render(document.Findings, Console(error, interactive, width: 1000));
-            await error.WriteLineAsync($"The plan of {stack} stops: {document.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
+            FindingList.Render(planned.Findings, Console(error, interactive, width: 1000));
+            await error.WriteLineAsync($"The plan of {planned.Stack} stops: {planned.Findings.Count(finding => finding.Severity == Checks.Severity.Error)} plan check error(s).");
             return (null, ConfigurationError);
         }
 
@@ -180,9 +187,13 @@ public static class Cli
     static async Task<int> PlanAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error,
         bool interactive, BaseChoice baseline)
     {
-        if (baseline.Ref is not null && baseline.Plan is not null || format == "markdown" && !baseline.Any || format == "mermaid" && baseline.Any)
+        var conflict = baseline.Ref is not null && baseline.Plan is not null ? "--base and --base-plan: give one of them, not both."
+            : format == "markdown" && !baseline.Any ? "--format markdown is a diff: give --base <git ref> or --base-plan <plan.json> to compare with."
+            : format == "mermaid" && baseline.Any ? "--format mermaid draws a plan, not a diff: leave out --base and --base-plan."
+            : null;
+        if (conflict is not null)
         {
-            await error.WriteLineAsync("Use --base or --base-plan, not both; markdown is for a diff, mermaid for a plan.");
+            await error.WriteLineAsync(conflict);
             return ConfigurationError;
         }
 
@@ -192,11 +203,25 @@ public static class Cli
             return ConfigurationError;
         }
 
+        try
+        {
+            // A ref git does not know is refused before the stack is planned.
+            if (baseline.Ref is { } reference)
+                await Diff.BasePlan.CommitAsync(project, reference);
+        }
+        catch (Diff.BasePlan.Failure failure)
+        {
+            await error.WriteLineAsync(failure.Message);
+            return ConfigurationError;
+        }
+
         var terminal = interactive && outFile is null;
         var (document, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: terminal && format == "tree");
         if (document is null)
             return code;
 
+        if (baseline.Any && document.Regions.Count > 0)
+            return await SiteDiffAsync(project, document, format, outFile, output, error, terminal, baseline);
         Diff.PlanDiff? diff = null;
         if (baseline.Any)
         {
@@ -231,12 +256,58 @@ public static class Cli
                     await writer.WriteAsync(MermaidPlan.Render(document));
                     break;
                 default:
-                    TreePlan.Render(document, Console(writer, terminal, width: 200));
+                    var console = Console(writer, terminal, width: 200);
+                    TreePlan.Render(document, console);
+                    SiteSummary.Plan(document, console);
                     break;
             }
         }, diff is null
             ? $"Wrote the {format} plan of {stack} to {outFile?.FullName} ({TreePlan.Summary(document)})."
             : $"Wrote the {format} diff of {stack} to {outFile?.FullName} ({diff.Summary}).");
+    }
+
+    /// <summary>A site's change, stack by stack (each region against its own base plan, then the global stack).</summary>
+    static async Task<int> SiteDiffAsync(string project, PlanDocument site, string format, FileInfo? outFile, TextWriter output, TextWriter error,
+        bool terminal, BaseChoice baseline)
+    {
+        if (baseline.Ref is null)
+        {
+            await error.WriteLineAsync($"{site.Stack} is a global stack: diff it against a git ref (--base), which plans each of its regions there too.");
+            return ConfigurationError;
+        }
+
+        var diffs = new List<Diff.PlanDiff>();
+        try
+        {
+            foreach (var planned in site.Stacks)
+                diffs.Add(Diff.PlanDiff.Between(await baseline.LoadAsync(project, planned.Stack), planned));
+        }
+        catch (Exception exception) when (exception is Diff.BasePlan.Failure or InvalidDataException or System.Text.Json.JsonException)
+        {
+            await error.WriteLineAsync(exception.Message);
+            return ConfigurationError;
+        }
+
+        var total = $"{site.Stack} in total: {diffs.Sum(diff => diff.Summary.Create)} to create, {diffs.Sum(diff => diff.Summary.Update)} to update, " +
+            $"{diffs.Sum(diff => diff.Summary.Replace)} to replace, {diffs.Sum(diff => diff.Summary.Delete)} to delete";
+        return await EmitAsync(outFile, output, error, async writer =>
+        {
+            switch (format)
+            {
+                case "json":
+                    await writer.WriteAsync(SiteSummary.Json(site.Stack, diffs.Select(Diff.JsonDiff.Render)));
+                    break;
+                case "markdown":
+                    await writer.WriteAsync(string.Join("\n", diffs.Select(Diff.MarkdownDiff.Render)) + $"\n{total}\n");
+                    break;
+                default:
+                    var console = Console(writer, terminal, width: 200);
+                    foreach (var diff in diffs)
+                        Diff.TreeDiff.Render(diff, console);
+                    console.MarkupLine(Markup.Escape(total));
+                    break;
+            }
+        }, $"Wrote the {format} diff of {site.Stack} to {outFile?.FullName} ({total}).");
     }
 
     static async Task<int> SimulateAsync(string project, string stack, string? scenarioName, FileInfo? trace, double hours, string format,
@@ -248,37 +319,86 @@ public static class Cli
             return ConfigurationError;
         }
 
+        var problem = Simulate.SimulationOptions.HoursProblem(hours) is { } hoursProblem ? $"--hours {hours.ToString(CultureInfo.InvariantCulture)}: {hoursProblem}."
+            : chart is not null && !Simulate.SimulationOutput.ChartExtensions.Contains(chart.Extension.ToLowerInvariant())
+                ? $"--chart {chart.FullName}: the chart is {string.Join(" or ", Simulate.SimulationOutput.ChartExtensions)}; end the file name with one of them."
+            : chart is { Directory: { Exists: false } folder } ? $"--chart {chart.FullName}: the folder {folder.FullName} does not exist."
+            : chart is not null && Directory.Exists(chart.FullName) ? $"--chart {chart.FullName}: a folder of that name is in the way; name a file."
+            : null;
+        if (problem is not null)
+        {
+            await error.WriteLineAsync(problem);
+            return ConfigurationError;
+        }
+
         Simulate.Scenario load;
         try
         {
             load = trace is not null ? Simulate.Scenario.FromCsv(trace.FullName) : Simulate.Scenario.Named(scenarioName!);
         }
-        catch (Exception exception) when (exception is InvalidDataException or FileNotFoundException)
+        catch (InvalidDataException exception)
         {
             await error.WriteLineAsync(exception.Message);
             return ConfigurationError;
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"--trace {trace!.FullName}: cannot be read ({exception.Message})");
+            return ConfigurationError;
+        }
 
-        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
-        if (plan is null)
+        var (site, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (site is null)
             return code;
-        var result = new Simulate.Simulator(new Simulate.SimulationOptions { Hours = hours })
-            .Run(stack, Simulate.TierModel.From(plan), load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
-        var findings = Simulate.SimulationOutput.Findings(result, plan);
+        // A site's load reaches each region through its own record: every region is simulated with the whole load,
+        // as when the other regions are lost (latency routing sends a region's users elsewhere when it fails).
+        var runs = (site.Regions.Count > 0 ? site.Regions : [site]).Select(plan =>
+        {
+            var tiers = Simulate.TierModel.From(plan);
+            var result = new Simulate.Simulator(new Simulate.SimulationOptions { Hours = hours })
+                .Run(plan.Stack, tiers, load, type => Cost.PriceBook.Default.Price(plan.Region, $"ec2.{type}.linux.onDemand"));
+            return (Plan: plan, Result: result, Findings: Simulate.SimulationOutput.Findings(result, tiers, load, plan));
+        }).ToList();
         var emitted = await EmitAsync(outFile, output, error, async writer =>
         {
             if (format == "json")
-                await writer.WriteAsync(Simulate.SimulationOutput.Json(result, findings));
+                await writer.WriteAsync(runs.Count == 1 ? Simulate.SimulationOutput.Json(runs[0].Result, runs[0].Findings)
+                    : SiteSummary.Json(stack, runs.Select(run => Simulate.SimulationOutput.Json(run.Result, run.Findings))));
             else
-                Simulate.SimulationOutput.Text(result, findings, Console(writer, interactive && outFile is null, width: 200));
+            {
+                var console = Console(writer, interactive && outFile is null, width: 200);
+                foreach (var run in runs)
+                {
+                    if (runs.Count > 1)
+                        console.MarkupLine($"[bold]{Markup.Escape($"{run.Plan.Stack} ({run.Plan.Region})")}[/]");
+                    Simulate.SimulationOutput.Text(run.Result, run.Findings, console);
+                }
+
+                if (runs.Count > 1)
+                    console.MarkupLine(Markup.Escape($"{stack}: {runs.Count} regions, each simulated with the whole load (as when the others are lost); " +
+                        $"{runs.Sum(run => run.Findings.Count)} finding(s) in total"));
+            }
         });
-        if (emitted == Ok && chart is not null)
+        if (emitted != Ok || chart is null)
+            return emitted;
+        foreach (var run in runs)
         {
-            Simulate.SimulationOutput.Chart(result, chart.FullName);
-            await error.WriteLineAsync($"Wrote the chart to {chart.FullName}.");
+            var path = runs.Count == 1 ? chart.FullName
+                : Path.Combine(chart.DirectoryName ?? ".", $"{Path.GetFileNameWithoutExtension(chart.Name)}-{run.Plan.Stack}{chart.Extension}");
+            try
+            {
+                Simulate.SimulationOutput.Chart(run.Result, path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                await error.WriteLineAsync($"--chart {path}: cannot write there ({exception.Message}).");
+                return ConfigurationError;
+            }
+
+            await error.WriteLineAsync($"Wrote the chart to {path}.");
         }
 
-        return emitted;
+        return Ok;
     }
 
     static async Task<int> DashboardAsync(string project, string stack, FileInfo outFile, string scenarioName, TextWriter output, TextWriter error, bool interactive)
@@ -322,38 +442,44 @@ public static class Cli
 
     static async Task<int> CheckAsync(string project, string stack, string format, FileInfo? outFile, TextWriter output, TextWriter error, bool interactive)
     {
-        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
-        if (plan is null)
+        var (site, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (site is null)
             return code;
-        var report = CheckCommand.Run(plan, Mocks.StackFile.Load(project, stack));
+        var reports = site.Stacks.Select(plan => CheckCommand.Run(plan, Mocks.StackFile.Load(project, plan.Stack))).ToList();
         var emitted = await EmitAsync(outFile, output, error, async writer =>
         {
             switch (format)
             {
                 case "json":
-                    await writer.WriteAsync(CheckCommand.Json(report));
+                    await writer.WriteAsync(reports.Count == 1 ? CheckCommand.Json(reports[0]) : SiteSummary.Json(stack, reports.Select(CheckCommand.Json)));
                     break;
                 case "markdown":
-                    await writer.WriteAsync(CheckCommand.Markdown(report));
+                    await writer.WriteAsync(string.Join("\n", reports.Select(CheckCommand.Markdown)));
                     break;
                 default:
-                    CheckCommand.Text(report, Console(writer, interactive && outFile is null, width: 1000));
+                    var console = Console(writer, interactive && outFile is null, width: 1000);
+                    foreach (var report in reports)
+                        CheckCommand.Text(report, console);
+                    if (reports.Count > 1)
+                        console.MarkupLine(Markup.Escape($"{stack} in total: {reports.Sum(report => report.Errors)} error(s), " +
+                            $"{reports.Sum(report => report.Warnings)} warning(s), {reports.Sum(report => report.Acknowledged)} acknowledged"));
                     break;
             }
         });
-        return emitted != Ok ? emitted : report.Errors > 0 ? ConfigurationError : Ok;
+        return emitted != Ok ? emitted : reports.Any(report => report.Errors > 0) ? ConfigurationError : Ok;
     }
 
     static async Task<int> CostAsync(string project, string stack, string format, FileInfo? usageFile, FileInfo? outFile, TextWriter output,
         TextWriter error, bool interactive)
     {
-        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
-        if (plan is null)
+        var (site, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (site is null)
             return code;
-        Cost.CostReport report;
+        List<Cost.CostReport> reports;
         try
         {
-            report = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName)).Estimate(plan);
+            var model = new Cost.CostModel(Cost.PriceBook.Default, Cost.UsageProfile.Load(usageFile?.FullName));
+            reports = [.. site.Stacks.Select(model.Estimate)];
         }
         catch (Exception exception) when (exception is Cost.CostModel.UnknownRegion or InvalidDataException or FileNotFoundException)
         {
@@ -364,20 +490,25 @@ public static class Cli
         return await EmitAsync(outFile, output, error, writer =>
         {
             if (format == "json")
-                return writer.WriteAsync(Cost.CostRenderers.Json(report));
-            Cost.CostRenderers.Table(report, Console(writer, interactive && outFile is null, width: 140));
+                return writer.WriteAsync(reports.Count == 1 ? Cost.CostRenderers.Json(reports[0]) : SiteSummary.CostJson(stack, reports));
+            var console = Console(writer, interactive && outFile is null, width: 140);
+            foreach (var report in reports)
+                Cost.CostRenderers.Table(report, console);
+            if (reports.Count > 1)
+                SiteSummary.CostTotal(stack, reports, console);
             return Task.CompletedTask;
         });
     }
 
-    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log.</summary>
+    /// <summary>Colors and the terminal's width on a terminal; plain text of a fixed width in a file or a log, each
+    /// line trimmed to its content.</summary>
     static IAnsiConsole Console(TextWriter writer, bool terminal, int width)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
             ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(writer),
+            Out = new AnsiConsoleOutput(terminal ? writer : new TrimmedLines(writer)),
             Interactive = InteractionSupport.No,
         });
         if (!terminal)

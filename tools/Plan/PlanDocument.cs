@@ -40,6 +40,13 @@ public sealed record PlanDocument(
     /// <summary>The monthly estimate with the default usage profile; null in a region the price book lacks.</summary>
     public Cost.MonthlyCost? Cost { get; init; }
 
+    /// <summary>A global stack's regional stacks, each planned on its own from its stack file (README, More than one
+    /// region); empty for a regional stack.</summary>
+    public IReadOnlyList<PlanDocument> Regions { get; init; } = [];
+
+    /// <summary>The regional stacks, then this one: what per-stack commands (cost, check, simulate, diff) go through.</summary>
+    public IEnumerable<PlanDocument> Stacks => Regions.Append(this);
+
     public const string Secret = "[secret]";
     public const string Unknown = "[unknown]";
 

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Infra.Configuration;
 using Infra.Plan.Mocks;
 using Infra.Stacks;
 using Pulumi;
@@ -24,10 +25,12 @@ public static class PlanRunner
     {
         var watch = Stopwatch.StartNew();
         var file = StackFile.Load(projectDirectory, stack);
-        var engine = new PlanEngine(new FakeAws(RegionOf(file)));
+        var config = change?.Invoke(new Dictionary<string, string>(file.Config)) ?? file.Config;
+        var site = GlobalSettings.IsGlobal(config) ? await SitePlan.RegionsAsync(projectDirectory, file, config) : null;
+        var engine = new PlanEngine(new FakeAws(RegionOf(file)) { StackOutputs = site?.StackOutputs ?? ImmutableDictionary<string, ImmutableDictionary<string, object>>.Empty });
         Graph graph;
-        using (file.Apply(change))
-            graph = await engine.RunAsync(() => WebStack.RunAsync(engine.Options()),
+        using (file.Apply(_ => new Dictionary<string, string>(config)))
+            graph = await engine.RunAsync(() => site is null ? WebStack.RunAsync(engine.Options()) : GlobalStack.RunAsync(engine.Options()),
                 new Pulumi.Testing.TestOptions { ProjectName = file.Project, StackName = stack, IsPreview = false });
 
         var scrubber = new Scrubber(file.SecretValues);
@@ -64,8 +67,12 @@ public static class PlanRunner
 
         var diagnostics = file.SecretKeys.Order(StringComparer.Ordinal)
             .Select(key => new Diagnostic("info", key, "secure value not decrypted: checks of its content (PEM, key match, expiry) were skipped"))
+            .Concat(site?.Diagnostics ?? [])
             .ToList();
-        var plan = new PlanDocument(file.Project, stack, Sdk, RegionOf(file), urns.Stack, resources, outputs, diagnostics, watch.Elapsed);
+        var plan = new PlanDocument(file.Project, stack, Sdk, RegionOf(file), urns.Stack, resources, outputs, diagnostics, watch.Elapsed)
+        {
+            Regions = site?.Plans ?? [],
+        };
         return plan with { Findings = Checks.PlanChecks.Run(plan), Cost = Cost.MonthlyCost.Of(plan), Elapsed = watch.Elapsed };
     }
 
@@ -94,7 +101,7 @@ public static class PlanRunner
         }
     }
 
-    static string RegionOf(StackFile file) => file.Config.GetValueOrDefault("aws:region") is { Length: > 0 } region ? region : "us-east-1";
+    internal static string RegionOf(StackFile file) => file.Config.GetValueOrDefault("aws:region") is { Length: > 0 } region ? region : "us-east-1";
 
     /// <summary>Digests of secret inputs: the stand-ins of undecrypted keys are replaced by their ciphertext first, so
     /// the digest follows the secret as written in the stack file and reveals nothing about it.</summary>

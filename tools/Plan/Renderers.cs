@@ -58,6 +58,8 @@ public static class JsonPlan
                 ["fix"] = finding.Fix,
             })]),
         };
+        if (plan.Regions.Count > 0)
+            document["regions"] = SiteSummary.Regions(plan);
         return document.ToJsonString(Indented) + "\n";
     }
 
@@ -151,9 +153,57 @@ internal static class MermaidPlan
     /// to the instances, assets through CloudFront from S3.</summary>
     public static string Render(PlanDocument plan)
     {
+        if (plan.Regions.Count > 0)
+            return Site(plan);
         var text = new StringBuilder("flowchart LR\n");
         text.Append("    internet((Internet))\n");
-        string Id(string name) => new string([.. name.Select(c => char.IsLetterOrDigit(c) ? c : '_')]);
+        var edges = Body(plan, "", text);
+        foreach (var edge in edges)
+            text.Append(edge).Append('\n');
+        return text.ToString();
+    }
+
+    static string Id(string name) => new([.. name.Select(c => char.IsLetterOrDigit(c) ? c : '_')]);
+
+    /// <summary>A site: the shared name's records on top, the regions side by side below, each record to its region's balancer.</summary>
+    static string Site(PlanDocument site)
+    {
+        var text = new StringBuilder("flowchart TB\n");
+        text.Append("    internet((Internet))\n");
+        var records = site.Resources.Where(resource => resource.Type == "aws:route53/record:Record").ToList();
+        var domain = records.FirstOrDefault()?.Inputs["name"]?.ToString() ?? site.Stack;
+        text.Append($"    subgraph dns[\"Route 53: {domain} ({site.Stack})\"]\n");
+        foreach (var record in records)
+        {
+            var routing = record.Inputs["latencyRoutingPolicies"] is JsonArray latency ? $"latency {latency[0]?["region"]}"
+                : record.Inputs["geolocationRoutingPolicies"] is JsonArray geo ? $"geolocation {geo[0]?["continent"] ?? geo[0]?["country"]}"
+                : record.Inputs["failoverRoutingPolicies"] is JsonArray failover ? $"failover {failover[0]?["type"]}" : "simple";
+            text.Append($"        dns_{Id(record.Name)}[\"A alias {record.Inputs["setIdentifier"]}<br/>{routing}\"]\n");
+        }
+
+        text.Append("    end\n");
+        text.Append("    internet -->|DNS| dns\n");
+        var edges = new List<string>();
+        foreach (var region in site.Regions)
+        {
+            var prefix = Id(region.Stack) + "_";
+            text.Append($"    subgraph {prefix}region[\"{region.Stack} ({region.Region})\"]\n        direction LR\n");
+            edges.AddRange(Body(region, prefix, text));
+            text.Append("    end\n");
+            var balancer = region.ChildrenOf(region.StackUrn).FirstOrDefault(component => component.Type == "infra:loadbalancing:WebLoadBalancer");
+            foreach (var record in records.Where(record => record.Inputs["setIdentifier"]?.ToString() == region.Stack))
+                edges.Add(balancer is null ? $"    dns_{Id(record.Name)} --> {prefix}region" : $"    dns_{Id(record.Name)} -->|alias| {prefix}{Id(balancer.Name)}_alb");
+        }
+
+        foreach (var edge in edges)
+            text.Append(edge).Append('\n');
+        return text.ToString();
+    }
+
+    /// <summary>The components of one stack as subgraphs (ids prefixed, for several stacks in one chart); returns the edges.</summary>
+    static List<string> Body(PlanDocument plan, string prefix, StringBuilder text)
+    {
+        string Id(string name) => prefix + MermaidPlan.Id(name);
         PlannedResource? First(string urn, string type) => Flatten(plan, urn).FirstOrDefault(resource => resource.Type == type);
         string Count(string urn, string type, string label)
         {
@@ -212,9 +262,7 @@ internal static class MermaidPlan
             text.Append("    end\n");
         }
 
-        foreach (var edge in edges)
-            text.Append(edge).Append('\n');
-        return text.ToString();
+        return edges;
     }
 
     static IEnumerable<PlannedResource> Flatten(PlanDocument plan, string urn) =>

@@ -315,7 +315,14 @@ public class AutoScaledTierTests
         var agent = JsonDocument.Parse((string)graph.OfType("aws:iam/rolePolicy:RolePolicy").Single(p => p.Name == "web-cloudwatch-agent").Inputs["policy"])
             .RootElement.GetProperty("Statement").EnumerateArray().ToDictionary(statement => statement.GetProperty("Sid").GetString()!);
         Assert.That(agent["AgentMetrics"].GetProperty("Condition").GetProperty("StringEquals").GetProperty("cloudwatch:namespace").GetString(), Is.EqualTo("CWAgent"));
-        Assert.That(agent["TierLogs"].GetProperty("Resource")[0].GetString(), Is.EqualTo("arn:aws:logs:*:*:log-group:/infra/test/web/*"), "the test engine's stack is test");
+        const string logGroup = "arn:aws:logs:us-east-1:123456789012:log-group:/infra/test/web";
+        Assert.That(agent["TierLogs"].GetProperty("Resource").EnumerateArray().Select(resource => resource.GetString()),
+            Is.EqualTo(new[] { logGroup, $"{logGroup}:log-stream:*" }), "the stack's own region, account and log group (the test engine's stack is test)");
+        var parameter = agent["AgentConfiguration"].GetProperty("Resource").GetString()!;
+        Assert.That(parameter, Does.StartWith("arn:aws:ssm:us-east-1:123456789012:parameter/AmazonCloudWatch-").And.EndWith("-test-web").And.Not.Contain("*"));
+        var script = Encoding.UTF8.GetString(Convert.FromBase64String((await graph.All<Aws.Ec2.LaunchTemplate>().Single().UserData.ValueAsync())!));
+        Assert.That(script, Does.Contain("CLOUDWATCH_LOG_GROUP='/infra/test/web'\n").And.Contain($"CLOUDWATCH_CONFIG_PARAMETER='{parameter.Split('/')[^1]}'\n"),
+            "the instance learns the names its role allows");
         Assert.That((string)graph.OfType("aws:iam/role:Role").Single().Inputs["assumeRolePolicy"], Does.Contain("ec2.amazonaws.com"));
     }
 

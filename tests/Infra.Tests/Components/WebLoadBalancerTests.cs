@@ -197,6 +197,7 @@ public class WebLoadBalancerTests
         Assert.That(allow[0].GetProperty("Resource").GetString(), Is.EqualTo($"arn:aws:s3:::{bucket}/alb/AWSLogs/{FakeAws.AccountId}/*"));
         var deny = statements.Single(s => s.GetProperty("Effect").GetString() == "Deny");
         Assert.That(deny.GetProperty("Condition").GetProperty("Bool").GetProperty("aws:SecureTransport").GetString(), Is.EqualTo("false"));
+        Assert.That(deny.GetProperty("Principal").GetString(), Is.EqualTo("*"), "anyone is the bare \"*\", as AWS writes it, not {\"*\":\"*\"}");
 
         var block = graph.OfType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").Single().Inputs;
         Assert.That(new[] { "blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets" }.Select(k => block[k]), Is.All.EqualTo(true));
@@ -209,13 +210,9 @@ public class WebLoadBalancerTests
     [Test]
     public void Newer_regions_deliver_logs_through_the_service_principal()
     {
-        Assert.That(ElbLogDeliveryProbe("ap-southeast-5"), Is.EqualTo(("Service", "logdelivery.elasticloadbalancing.amazonaws.com")));
-        Assert.That(ElbLogDeliveryProbe("eu-west-1"), Is.EqualTo(("AWS", "arn:aws:iam::156460612806:root")));
+        Assert.That(LogDelivery.ElbPrincipal("ap-southeast-5"), Is.EqualTo(("Service", "logdelivery.elasticloadbalancing.amazonaws.com")));
+        Assert.That(LogDelivery.ElbPrincipal("eu-west-1"), Is.EqualTo(("AWS", "arn:aws:iam::156460612806:root")));
     }
-
-    static (string, string) ElbLogDeliveryProbe(string region) =>
-        ((string, string))typeof(WebLoadBalancer).Assembly.GetType("Infra.Components.LoadBalancing.ElbLogDelivery")!
-            .GetMethod("PrincipalFor")!.Invoke(null, [region])!;
 
     [Test]
     public async Task A_dns_alias_points_at_the_balancer_never_at_an_address()
@@ -289,7 +286,7 @@ public class WebLoadBalancerTests
         yield return Case(a => a with { Listeners = [new(80, "TCP", 8080, "HTTP")] }, "loadBalancer.listeners[0].protocol = 'TCP': must be one of HTTP, HTTPS");
         yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP"), new(80, "HTTP", 8081, "HTTP")] }, "loadBalancer.listeners = 80: two listeners cannot share a port");
         yield return Case(a => a with { Certificate = null }, "loadBalancer.certificateArn = (not set): an HTTPS listener needs a certificate: set certificateArn, or upload one");
-        yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP")], RedirectHttpToHttps = true }, "loadBalancer.redirectHttpToHttps = True: needs an HTTPS listener on port 443");
+        yield return Case(a => a with { Listeners = [new(80, "HTTP", 8080, "HTTP")], RedirectHttpToHttps = true }, "loadBalancer.redirectHttpToHttps = true: needs an HTTPS listener on port 443");
         yield return Case(a => a with { SslPolicy = "ELBSecurityPolicy-2016-08" }, "loadBalancer.sslPolicy = 'ELBSecurityPolicy-2016-08': must be one of ELBSecurityPolicy-TLS13-1-2-2021-06");
         yield return Case(a => a with { Dns = new DnsArgs("zone", "www.example.com") }, "loadBalancer.dns.zoneId = 'zone': must be a Route 53 hosted zone id");
     }

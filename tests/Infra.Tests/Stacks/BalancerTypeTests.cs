@@ -1,7 +1,9 @@
 using System.Collections.Immutable;
+using System.Text.Json;
 using Infra.Plan;
 using Infra.Plan.Checks;
 using Pulumi.Testing;
+using static Infra.Tests.Tools.PlanEdits;
 
 namespace Infra.Tests.Stacks;
 
@@ -9,9 +11,18 @@ namespace Infra.Tests.Stacks;
 /// beside Pulumi.yaml, and followed from the listeners to the web group.</summary>
 public class BalancerTypeTests
 {
-    static async Task<(PlanDocument Plan, Graph Graph)> Example(string stack)
+    static string ExampleYaml(string stack) => File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml"));
+
+    static Task<(PlanDocument Plan, Graph Graph)> Example(string stack) => Stack(stack, ExampleYaml(stack));
+
+    /// <summary>The passthrough example with TLS ended on the balancer's 443 and access logs on.</summary>
+    static readonly Lazy<Task<(PlanDocument Plan, Graph Graph)>> NetworkWithTls = new(() => Stack("nlb-tls", ExampleYaml("passthrough")
+        .Replace("{ port: 443, protocol: TCP, targetPort: 8443, targetProtocol: TCP }", "{ port: 443, protocol: TLS, targetPort: 8080, targetProtocol: TCP }")
+        .Replace("    type: network\n", "    type: network\n    certificateArn: arn:aws:acm:us-east-1:123456789012:certificate/6f1c2b9e-2d4a-4c8e-9b7a-3e5f1a2b4c6d\n    accessLogs: { retentionDays: 30 }\n")));
+
+    static async Task<(PlanDocument Plan, Graph Graph)> Stack(string stack, string yaml)
     {
-        using var project = ProjectCopy.With(stack, File.ReadAllText(Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml")));
+        using var project = ProjectCopy.With(stack, yaml);
         var plan = await PlanRunner.RunAsync(project.Path, stack);
         var engine = new TestEngine();
         using var _ = Infra.Plan.Mocks.StackFile.Load(project.Path, stack).Apply();
@@ -76,7 +87,65 @@ public class BalancerTypeTests
         Assert.That(((string)latency["namespace"], (string)latency["metricName"], Map(latency["dimensions"])["LoadBalancerName"]),
             Is.EqualTo(("AWS/ELB", "Latency", (object)elbName)));
         var tier = Infra.Plan.Simulate.TierModel.From(plan).Single(model => model.Name == "web");
-        Assert.That((tier.Web, tier.HealthyThreshold, tier.HealthCheckInterval, tier.DeregistrationDelay), Is.EqualTo((true, 3, 20, 300)));
+        Assert.That((tier.Web, tier.HealthCheckInterval, tier.DeregistrationDelay), Is.EqualTo((true, 20, 300)));
+
+        var logs = Map(balancer.Inputs["accessLogs"]);
+        Assert.That((logs["bucketPrefix"], Number(logs["interval"]), logs["enabled"]), Is.EqualTo(("elb", 60, true)));
+        Assert.That(Grants(graph, "web-lb-logs")["s3:PutObject"].GetProperty("Principal").GetProperty("AWS").GetString(), Is.EqualTo("arn:aws:iam::127311923021:root"),
+            "us-east-1's Elastic Load Balancing account writes classic logs, as for an application balancer");
+
+        var security = SecurityChecks.Run(plan, []);
+        Assert.That(security.Where(finding => finding.Rule == "SEC005" && finding.Message.StartsWith("web-lb:", StringComparison.Ordinal)).Select(finding => finding.Message),
+            Is.EqualTo(new[] { "web-lb: serves the site over plain HTTP on 80, and a classic balancer cannot redirect" }));
+        Assert.That(security.Where(finding => finding.Rule == "SEC006").Select(finding => finding.Message), Has.None.StartWith("web-lb"), "its access logs are on");
+        var applicationMetric = Edit(plan, Types.Alarm, "web-latency-high", inputs => (inputs["namespace"], inputs["metricName"]) = ("AWS/ApplicationELB", "TargetResponseTime"));
+        Assert.That(PlanChecks.Run(applicationMetric).Single(finding => finding.Rule == "CW003").Message,
+            Is.EqualTo("web-latency-high: AWS/ApplicationELB/TargetResponseTime watches web-lb, a classic load balancer, which publishes in AWS/ELB only; the alarm never sees data"));
+    }
+
+    static Dictionary<string, JsonElement> Grants(Graph graph, string bucketPolicy) =>
+        JsonDocument.Parse((string)graph.OfType("aws:s3/bucketPolicy:BucketPolicy").Single(policy => policy.Name == bucketPolicy).Inputs["policy"])
+            .RootElement.GetProperty("Statement").EnumerateArray().Where(statement => statement.GetProperty("Effect").GetString() == "Allow")
+            .ToDictionary(statement => statement.GetProperty("Action").GetString()!);
+
+    [Test]
+    public async Task A_network_balancer_with_a_tls_listener_logs_to_a_bucket_that_delivery_logs_may_write()
+    {
+        var (plan, graph) = await NetworkWithTls.Value;
+        Assert.That(plan.Findings, Is.Empty);
+        var access = Map(graph.OfType("aws:lb/loadBalancer:LoadBalancer").Single().Inputs["accessLogs"]);
+        Assert.That((access["enabled"], access["prefix"]), Is.EqualTo((true, "nlb")));
+        var bucketArn = $"arn:aws:s3:::{access["bucket"]}";
+        var grants = Grants(graph, "web-lb-logs");
+        Assert.That(grants.Keys, Is.EquivalentTo(new[] { "s3:GetBucketAcl", "s3:PutObject" }), "AWS's documented NLB policy, no ELB account");
+        Assert.That(grants["s3:GetBucketAcl"].GetProperty("Resource").GetString(), Is.EqualTo(bucketArn));
+        Assert.That(grants["s3:PutObject"].GetProperty("Resource").GetString(), Is.EqualTo($"{bucketArn}/nlb/AWSLogs/{FakeAws.AccountId}/*"));
+        Assert.That(grants["s3:PutObject"].GetProperty("Condition").GetProperty("StringEquals").GetProperty("s3:x-amz-acl").GetString(), Is.EqualTo("bucket-owner-full-control"));
+        foreach (var grant in grants.Values)
+        {
+            Assert.That(grant.GetProperty("Principal").GetProperty("Service").GetString(), Is.EqualTo("delivery.logs.amazonaws.com"));
+            var condition = grant.GetProperty("Condition");
+            Assert.That((condition.GetProperty("StringEquals").GetProperty("aws:SourceAccount").GetString(), condition.GetProperty("ArnLike").GetProperty("aws:SourceArn").GetString()),
+                Is.EqualTo((FakeAws.AccountId, $"arn:aws:logs:us-east-1:{FakeAws.AccountId}:*")), "only this account's log deliveries (confused deputy)");
+        }
+    }
+
+    [Test]
+    public async Task LB004_a_network_log_bucket_with_the_application_balancers_policy_or_no_tls_listener_is_refused()
+    {
+        var (plan, _) = await NetworkWithTls.Value;
+        var bucket = plan.Resources.Single(resource => resource.Type == "aws:s3/bucket:Bucket" && resource.Name == "web-lb-logs");
+        var bucketArn = PlanGraph.Text(bucket.Outputs["arn"]);
+        var albPolicy = Edit(plan, "aws:s3/bucketPolicy:BucketPolicy", "web-lb-logs", inputs => inputs["policy"] =
+            $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::127311923021:root"},"Action":"s3:PutObject","Resource":"{{bucketArn}}/nlb/AWSLogs/{{FakeAws.AccountId}}/*"}]}""");
+        var finding = PlanChecks.Run(albPolicy).Single(finding => finding.Rule == "LB004");
+        Assert.That(finding.Message, Is.EqualTo($"web-lb-logs: the access-log bucket of the network balancer web-lb does not let Service delivery.logs.amazonaws.com " +
+            $"s3:GetBucketAcl on {bucketArn} and s3:PutObject on {bucketArn}/nlb/AWSLogs/{FakeAws.AccountId}/elasticloadbalancing/us-east-1/log.gz; AWS refuses to turn the logs on"));
+        Assert.That(finding.Fix, Does.Contain("delivery.logs.amazonaws.com may s3:GetBucketAcl and s3:PutObject"));
+
+        var noTls = WithoutNamed(plan, "web-lb-443");
+        Assert.That(PlanChecks.Run(noTls).Where(finding => finding.Rule == "LB004").Select(finding => finding.Message),
+            Is.EqualTo(new[] { "web-lb: a network load balancer writes access logs only for TLS listeners, and it has none" }));
     }
 
     [Test]

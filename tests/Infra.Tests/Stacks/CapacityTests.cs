@@ -53,8 +53,9 @@ public class CapacityTests
     public async Task The_seeds_step_rules_leave_prods_workers_overloaded_where_backlog_tracking_keeps_up()
     {
         var plan = await Example("prod-seed-steps");
-        var result = new Simulator(new SimulationOptions()).Run("prod-seed-steps", TierModel.From(plan), Scenario.Weekday, _ => 0.1008);
-        var findings = SimulationOutput.Findings(result, plan);
+        var tiers = TierModel.From(plan);
+        var result = new Simulator(new SimulationOptions()).Run("prod-seed-steps", tiers, Scenario.Weekday, _ => 0.1008);
+        var findings = SimulationOutput.Findings(result, tiers, Scenario.Weekday, plan);
         Assert.That(findings.Where(finding => finding.Rule == "SIM001").Select(finding => finding.Message), Has.One.Contains("worker"));
         Assert.That(result.Summaries.Single(summary => summary.Tier == "worker").OverloadedSeconds, Is.GreaterThan(3600));
     }

@@ -20,7 +20,9 @@ public class ConfigSchemaTests
     static readonly Dictionary<string, string> Base = Extend(new Dictionary<string, string>(Dev.Config),
         ("infra:loadBalancer", "dns", """{"zoneId":"Z0123456789ABCDEFGHIJ","domainName":"www.example.com"}"""),
         ("infra:assets", "hosts", """{"count":2,"domain":"example.com","hostedZoneId":"Z0123456789ABCDEFGHIJ"}"""),
-        ("infra:assets", "geoRestriction", """{"type":"whitelist","locations":["US"]}"""));
+        ("infra:assets", "geoRestriction", """{"type":"whitelist","locations":["US"]}"""),
+        ("infra:global", "domainName", "\"www.example.com\""), ("infra:global", "zoneId", "\"Z0123456789ABCDEFGHIJ\""),
+        ("infra:global", "regions", """[{"stack":"site-us"}]"""), ("infra:global", "healthCheck", """{"path":"/health"}"""));
 
     static Dictionary<string, string> Extend(Dictionary<string, string> values, params (string Key, string Name, string Json)[] additions)
     {
@@ -134,6 +136,16 @@ public class ConfigSchemaTests
         catch (ValidationException)
         {
             // Empty objects break combinations (e.g. a listener without a port); only the keys read matter here.
+        }
+
+        try
+        {
+            // infra:global is a global stack's; its reader reads it.
+            GlobalSettings.Load(new ConfigSource("infra", "global", config, new HashSet<string>()), read);
+        }
+        catch (ValidationException)
+        {
+            // The regional sections are refused in a global stack; only the keys read matter here.
         }
 
         var declared = SchemaKeys().Select(leaf => leaf.Key).ToHashSet();

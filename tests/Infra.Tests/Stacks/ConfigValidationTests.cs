@@ -21,7 +21,11 @@ public class ConfigValidationTests
             "infra:network.appPorts[1] = 9000: no listener forwards to it and no health check uses it (8080)");
         yield return Case("infra:network", """{"appPorts":[9000]}""",
             "infra:loadBalancer.listeners[1].targetPort = 8080: the instances only accept the network's appPorts (9000)");
-        yield return Case("infra:loadBalancer", """{"ipv6":true}""", "infra:loadBalancer.ipv6 = True: a dual-stack balancer needs IPv6 subnets");
+        yield return Case("infra:loadBalancer", """{"ipv6":true}""", "infra:loadBalancer.ipv6 = true: a dual-stack balancer needs IPv6 subnets");
+        yield return Case("infra:loadBalancer", """{"type":"network","accessLogs":{"enabled":true}}""",
+            "infra:loadBalancer.accessLogs.enabled = true: a network load balancer writes access logs only for TLS listeners");
+        yield return Case("infra:loadBalancer", """{"accessLogs":{"intervalMinutes":60}}""",
+            "infra:loadBalancer.accessLogs.intervalMinutes = 60: only a classic balancer takes an interval");
         yield return Case("infra:web", """{"minSize":3,"maxSize":2}""", "infra:web.desiredCapacity = 3: must satisfy minSize (3) <= desiredCapacity <= maxSize (2)");
         yield return Case("infra:web", """{"alarms":{"periodSeconds":60}}""", "infra:web.alarms.periodSeconds = 60: EC2 metrics come every 300 s without detailed monitoring");
         yield return Case("infra:web", """{"schedules":[{"name":"peak","recurrence":"0 8 * * MON-FRI","timeZone":"America/New_York","minSize":6,"maxSize":9,"desiredCapacity":5}]}""",

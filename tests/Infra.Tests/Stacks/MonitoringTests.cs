@@ -166,13 +166,14 @@ public class MonitoringTests
     public async Task The_prod_weekday_keeps_up_in_both_tiers_and_the_dashboard_draws_as_png()
     {
         var plan = await Prod.Value;
-        var result = new Simulator(new SimulationOptions()).Run("prod", TierModel.From(plan), Scenario.Weekday, _ => 0.1008);
-        Assert.That(SimulationOutput.Findings(result, plan).Select(finding => finding.Rule), Has.None.EqualTo("SIM001"));
+        var tiers = TierModel.From(plan);
+        var result = new Simulator(new SimulationOptions()).Run("prod", tiers, Scenario.Weekday, _ => 0.1008);
+        Assert.That(SimulationOutput.Findings(result, tiers, Scenario.Weekday, plan).Select(finding => finding.Rule), Has.None.EqualTo("SIM001"));
 
         var path = Path.Combine(Path.GetTempPath(), $"dashboard-{Guid.NewGuid():N}.png");
         try
         {
-            DashboardCommand.Draw(DashboardCommand.Widgets(plan)!, result, TierModel.From(plan), path);
+            DashboardCommand.Draw(DashboardCommand.Widgets(plan)!, result, tiers, path);
             Assert.That(File.ReadAllBytes(path).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
         }
         finally

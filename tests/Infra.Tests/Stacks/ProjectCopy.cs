@@ -15,6 +15,18 @@ internal sealed class ProjectCopy : IDisposable
         return project;
     }
 
+    /// <summary>The committed example stack files (examples/Pulumi.&lt;stack&gt;.yaml) side by side, as a user copies them.</summary>
+    public static ProjectCopy WithExamples(params string[] stacks)
+    {
+        var project = With(stacks[0], Example(stacks[0]));
+        foreach (var stack in stacks.Skip(1))
+            File.WriteAllText(project.StackFile(stack), Example(stack));
+        return project;
+    }
+
+    public static string Example(string stack) =>
+        File.ReadAllText(System.IO.Path.Combine(StackRun.ProjectDirectory, "examples", $"Pulumi.{stack}.yaml"));
+
     public string StackFile(string stack) => System.IO.Path.Combine(Path, $"Pulumi.{stack}.yaml");
 
     public void Dispose() => Directory.Delete(Path, recursive: true);

@@ -119,6 +119,7 @@ public class StackTests
         {
             "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn",
             "pagingTopicArn", "dashboardName", "queueUrl", "queueArn", "deadLetterQueueUrl",
+            "loadBalancerZoneId", "region", "loadBalancerInternal", "loadBalancerDomainName",
         }));
         Assert.That(await Value((Output<string>)graph.Outputs["siteUrl"]!), Is.EqualTo("https://www.example.com"));
         Assert.That(await Value((Output<ImmutableArray<string>>)graph.Outputs["assetHosts"]!), Has.Length.EqualTo(4));

@@ -89,6 +89,17 @@ public class PlanCheckTests
     }
 
     [Test]
+    public async Task LB004_an_application_log_bucket_that_the_regions_elb_account_may_not_write_is_refused()
+    {
+        var plan = Edit(await Plan("prod"), Types.BucketPolicy, "web-lb-logs", inputs => inputs["policy"] =
+            PlanGraph.Text(inputs["policy"])!.Replace("\"AWS\":\"arn:aws:iam::127311923021:root\"", "\"Service\":\"delivery.logs.amazonaws.com\"", StringComparison.Ordinal));
+        var finding = Findings(plan, "LB004").Single();
+        Assert.That(finding.Message, Does.StartWith("web-lb-logs: the access-log bucket of the application balancer web-lb does not let AWS arn:aws:iam::127311923021:root s3:PutObject on arn:aws:s3:::")
+            .And.EndWith("/alb/AWSLogs/123456789012/elasticloadbalancing/us-east-1/log.gz; AWS refuses to turn the logs on"));
+        Assert.That(finding.Fix, Is.EqualTo("give the bucket the policy AWS documents for application balancers: arn:aws:iam::127311923021:root may s3:PutObject"));
+    }
+
+    [Test]
     public async Task CW001_a_latency_alarm_on_a_target_group_without_traffic_never_fires()
     {
         // The original defect: the alarm watched the group behind the redirect-only listener.
@@ -144,6 +155,35 @@ public class PlanCheckTests
         Assert.That(findings.Select(finding => finding.Resources[0]), Is.EquivalentTo(new[] { UrnOf(plan, "web", Types.Group), UrnOf(plan, "worker", Types.Group) }));
         Assert.That(findings[0].Message, Does.Contain("3 subnet(s) without a default route or endpoints for ssm, ssmmessages, ec2messages, logs, monitoring, autoscaling;"));
         Assert.That(findings[0].Message, Does.Not.Contain("s3"), "the network's S3 gateway endpoint serves the package repositories");
+        Assert.That(findings[0].Fix, Does.StartWith("set infra:network.nat to Single").And.Contain("no interface endpoints yet"),
+            "the fix is one a key offers today");
+    }
+
+    [Test]
+    public async Task CW003_a_web_tier_at_min_0_scaled_on_cpu_or_response_time_never_scales_out()
+    {
+        var plan = await Plan("dev", Patch("infra:web", "minSize", 0));
+        Assert.That(Findings(plan, "CW003").Select(finding => finding.Message), Is.EquivalentTo(new[]
+        {
+            "web-cpu-high: AWS/EC2/CPUUtilization has no data while web has no instance, and at minSize 0 it may have none, so this scale-out never fires",
+            "web-latency-high: AWS/ApplicationELB/TargetResponseTime has no data while web has no instance, and at minSize 0 it may have none, so this scale-out never fires",
+        }), "the scale-in alarm (cpu-low) is no finding");
+        Assert.That(Findings(plan, "CW003")[0].Fix, Is.EqualTo("set infra:web.minSize to 1 or more, or scale on a metric that exists without instances (a queue's backlog)"));
+    }
+
+    [Test]
+    public async Task CW003_an_alarm_on_metrics_the_balancer_type_does_not_publish_never_fires()
+    {
+        var network = Edit(await Plan("prod"), Types.LoadBalancer, "web-lb", inputs => inputs["loadBalancerType"] = "network");
+        // The paging alarms on AWS/ApplicationELB metrics (monitoring-*) are flagged with it.
+        var finding = Findings(network, "CW003").Single(finding => finding.Message.StartsWith("web-latency-high", StringComparison.Ordinal));
+        Assert.That(Findings(network, "CW003").Select(finding => finding.Message), Has.All.Contain("AWS/ApplicationELB"));
+        Assert.That(finding.Message, Is.EqualTo("web-latency-high: AWS/ApplicationELB/TargetResponseTime watches web-lb, a network load balancer, which publishes in AWS/NetworkELB only; the alarm never sees data"));
+        Assert.That(finding.Resources, Is.EqualTo(new[] { UrnOf(network, "web-latency-high", Types.Alarm), UrnOf(network, "web-lb", Types.LoadBalancer) }));
+
+        var renamed = Edit(network, Types.Alarm, "web-latency-high", inputs => inputs["namespace"] = "AWS/NetworkELB");
+        Assert.That(Findings(renamed, "CW003").Single(finding => finding.Message.StartsWith("web-latency-high", StringComparison.Ordinal)).Message,
+            Is.EqualTo("web-latency-high: a network load balancer publishes no TargetResponseTime (AWS/ApplicationELB does); the alarm never sees data"));
     }
 
     [Test]

@@ -113,9 +113,12 @@ public class PlanToolTests
     [Test]
     public async Task An_unknown_stack_exits_1_and_names_the_stacks_there_are()
     {
-        var (code, output, error) = await Run("plan", "staging");
+        // A project of its own: the repository's folder holds whatever stack files a user added (the README's example).
+        using var project = ProjectCopy.With("dev", "config: {}");
+        File.WriteAllText(project.StackFile("prod"), "config: {}");
+        var (code, output, error) = await Run("plan", "staging", "--project", project.Path);
         Assert.That((code, output), Is.EqualTo((1, "")));
-        Assert.That(error, Does.Contain("No stack 'staging'").And.Contain("Stacks here: dev, prod"));
+        Assert.That(error, Is.EqualTo("No stack 'staging': there is no Pulumi.staging.yaml. Stacks here: dev, prod.\n"));
     }
 
     [Test]
@@ -193,6 +196,68 @@ public class PlanToolTests
         var verbose = new StringWriter();
         Assert.That(await Cli.RunAsync(["plan", "dev", "--format", "json", "--verbose"], new BrokenWriter(), verbose), Is.EqualTo(2));
         Assert.That(verbose.ToString(), Does.Contain("   at "));
+    }
+
+    static string Temporary(string name) => Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}-{name}");
+
+    /// <summary>Every wrong argument is exit 1 with one line saying what is wrong, before any planning where it can be.</summary>
+    [TestCase("plan dev --format markdown", "--format markdown is a diff: give --base <git ref> or --base-plan <plan.json> to compare with.")]
+    [TestCase("plan dev --format mermaid --base-plan p.json", "--format mermaid draws a plan, not a diff: leave out --base and --base-plan.")]
+    [TestCase("plan dev --base main --base-plan p.json", "--base and --base-plan: give one of them, not both.")]
+    [TestCase("plan dev --project {tmp}/missing", "--project {tmp}/missing: no such folder.")]
+    [TestCase("simulate prod --scenario spike --hours -3", "--hours -3: must be a number of hours from 1/60 (a minute) to 744 (31 days).")]
+    [TestCase("simulate prod --scenario spike --hours NaN", "--hours NaN: must be a number of hours from 1/60 (a minute) to 744 (31 days).")]
+    [TestCase("simulate prod --scenario spike --chart {tmp}/x.jpg", "--chart {tmp}/x.jpg: the chart is .svg or .png; end the file name with one of them.")]
+    [TestCase("simulate prod --scenario spike --chart {tmp}/missing/x.svg", "--chart {tmp}/missing/x.svg: the folder {tmp}/missing does not exist.")]
+    [TestCase("simulate prod --scenario spike --chart {tmp}/in-the-way.svg", "--chart {tmp}/in-the-way.svg: a folder of that name is in the way; name a file.")]
+    [TestCase("simulate prod --trace {tmp}/negative.csv", "{tmp}/negative.csv:3: rps -5 is negative; a load is 0 or more")]
+    [TestCase("simulate prod --trace {tmp}", "--trace {tmp}: cannot be read (")]
+    public async Task A_wrong_argument_exits_1_with_one_line(string command, string message)
+    {
+        var folder = Directory.CreateTempSubdirectory("arguments-").FullName;
+        File.WriteAllText(Path.Combine(folder, "negative.csv"), "t,rps\n0,100\n60,-5\n");
+        Directory.CreateDirectory(Path.Combine(folder, "in-the-way.svg"));
+        var (code, output, error) = await Run(command.Replace("{tmp}", folder, StringComparison.Ordinal).Split(' '));
+        Directory.Delete(folder, recursive: true);
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.StartWith(message.Replace("{tmp}", folder, StringComparison.Ordinal)));
+        Assert.That(error.TrimEnd('\n').Split('\n'), Has.Length.EqualTo(1), error);
+    }
+
+    [Test]
+    public async Task A_base_git_does_not_know_exits_1_and_says_so()
+    {
+        var (code, output, error) = await Run("plan", "dev", "--base", "no-such-ref-anywhere");
+        Assert.That((code, output), Is.EqualTo((1, "")));
+        Assert.That(error, Does.Match("^--base no-such-ref-anywhere: git knows no branch, tag or commit of that name in .+\n$"));
+    }
+
+    /// <summary>The README's example: the table for a log (trimmed, JSON-style booleans) and one SVG document.</summary>
+    [Test]
+    public async Task Simulate_writes_its_table_and_one_svg_document()
+    {
+        var svg = Temporary("spike.svg");
+        var (code, output, error) = await Run("simulate", "prod", "--scenario", "spike", "--chart", svg);
+        Assert.That((code, error), Is.EqualTo((0, $"Wrote the chart to {svg}.\n")));
+        Assert.That(output, Does.Contain("prod, scenario spike: 24 h in 10 s steps"));
+        AssertPlainText(output);
+        Assert.That(System.Xml.Linq.XDocument.Load(svg).Root!.Name.LocalName, Is.EqualTo("svg"));
+        File.Delete(svg);
+    }
+
+    /// <summary>Text for files and logs: lines end with their content, and booleans read as in JSON.</summary>
+    static void AssertPlainText(string output)
+    {
+        Assert.That(output.Split('\n').Where(line => line.EndsWith(' ')), Is.Empty);
+        Assert.That(output, Does.Not.Match(@"\b(True|False)\b"));
+    }
+
+    [Test]
+    public async Task The_cost_table_ends_each_line_with_its_content()
+    {
+        var (code, output, _) = await Run("cost", "prod");
+        Assert.That(code, Is.Zero);
+        AssertPlainText(output);
     }
 
     [Test]

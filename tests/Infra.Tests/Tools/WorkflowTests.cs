@@ -30,6 +30,32 @@ public class WorkflowTests
         Assert.That(uses.Where(use => !Regex.IsMatch(use, @"@[0-9a-f]{40}$")), Is.Empty);
     }
 
+    /// <summary>A run step's shell: the step's own, else the job's or the workflow's defaults.run.shell.</summary>
+    static IEnumerable<(string Where, string Shell, string Script)> RunSteps() =>
+        Workflows().SelectMany(workflow => ((YamlMappingNode)workflow.Root["jobs"]).Children.SelectMany(job =>
+        {
+            var body = (YamlMappingNode)job.Value;
+            static string? DefaultShell(YamlMappingNode node) =>
+                node.Children.TryGetValue("defaults", out var defaults) && ((YamlMappingNode)defaults).Children.TryGetValue("run", out var run)
+                && ((YamlMappingNode)run).Children.TryGetValue("shell", out var shell) ? shell.ToString() : null;
+            var inherited = DefaultShell(body) ?? DefaultShell(workflow.Root) ?? "";
+            return ((YamlSequenceNode)body["steps"]).Children.Cast<YamlMappingNode>().Where(step => step.Children.ContainsKey("run")).Select(step =>
+                ($"{workflow.File}: {job.Key}: {(step.Children.TryGetValue("name", out var name) ? name : step["run"])}",
+                    step.Children.TryGetValue("shell", out var shell) ? shell.ToString() : inherited, step["run"].ToString()));
+        }));
+
+    /// <summary>With no shell named, GitHub runs a step as `bash -e {0}`: a pipeline fails only when its last command
+    /// does, so `pulumi preview | tee` is green when the preview fails. `shell: bash` runs it with `-eo pipefail`
+    /// ("Workflow syntax for GitHub Actions", jobs.&lt;job_id&gt;.steps[*].shell).</summary>
+    [Test]
+    public void Every_step_that_pipes_a_command_fails_when_the_command_fails()
+    {
+        var piping = RunSteps().Where(step => Regex.IsMatch(step.Script, @"(?<!\|)\|(?!\|)")).ToList();
+        Assert.That(piping.Select(step => step.Script), Has.Some.Contains("pulumi preview"), "the preview step is among those checked");
+        Assert.That(piping.Where(step => step.Shell != "bash" && !Regex.IsMatch(step.Script, @"set -[a-z]*o pipefail"))
+            .Select(step => step.Where), Is.Empty);
+    }
+
     [Test]
     public void Every_job_has_a_timeout() =>
         Assert.That(Jobs().Where(job => !job.Body.Children.ContainsKey("timeout-minutes")).Select(job => $"{job.File}: {job.Job}"), Is.Empty);

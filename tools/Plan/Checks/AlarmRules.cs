@@ -66,3 +66,93 @@ public sealed class AlarmPeriod : IPlanRule
         }
     }
 }
+
+/// <summary>CW003: an alarm watches a metric that can have data. A balancer publishes only its own namespace's
+/// metrics (AWS/ApplicationELB, AWS/NetworkELB, AWS/ELB: an NLB measures no TargetResponseTime); and a metric of
+/// the instances (EC2, the CloudWatch agent's, a balancer's response time) has no datapoint while a group has no
+/// instance, so a scale-out on it never fires for a group that may shrink to 0.</summary>
+public sealed class AlarmData : IPlanRule
+{
+    /// <summary>Metrics each balancer type publishes (CloudWatch metrics of the Application, Network and Classic
+    /// Load Balancer guides), enough to tell one type's metric on another's balancer.</summary>
+    static readonly IReadOnlyDictionary<string, string[]> Published = new Dictionary<string, string[]>
+    {
+        ["AWS/ApplicationELB"] =
+        [
+            "ActiveConnectionCount", "ClientTLSNegotiationErrorCount", "ConsumedLCUs", "HTTPCode_ELB_3XX_Count", "HTTPCode_ELB_4XX_Count",
+            "HTTPCode_ELB_5XX_Count", "HTTPCode_Target_2XX_Count", "HTTPCode_Target_3XX_Count", "HTTPCode_Target_4XX_Count",
+            "HTTPCode_Target_5XX_Count", "HealthyHostCount", "NewConnectionCount", "ProcessedBytes", "RejectedConnectionCount", "RequestCount",
+            "RequestCountPerTarget", "TargetConnectionErrorCount", "TargetResponseTime", "TargetTLSNegotiationErrorCount", "UnHealthyHostCount",
+        ],
+        ["AWS/NetworkELB"] =
+        [
+            "ActiveFlowCount", "ActiveFlowCount_TCP", "ActiveFlowCount_TLS", "ActiveFlowCount_UDP", "ClientTLSNegotiationErrorCount",
+            "ConsumedLCUs", "HealthyHostCount", "NewFlowCount", "NewFlowCount_TCP", "NewFlowCount_TLS", "NewFlowCount_UDP", "PeakPacketsPerSecond",
+            "PortAllocationErrorCount", "ProcessedBytes", "ProcessedBytes_TCP", "ProcessedBytes_TLS", "ProcessedBytes_UDP", "ProcessedPackets",
+            "TCP_Client_Reset_Count", "TCP_ELB_Reset_Count", "TCP_Target_Reset_Count", "TargetTLSNegotiationErrorCount", "UnHealthyHostCount",
+        ],
+        ["AWS/ELB"] =
+        [
+            "BackendConnectionErrors", "EstimatedALBActiveConnectionCount", "EstimatedALBConsumedLCUs", "EstimatedALBNewConnectionCount",
+            "EstimatedProcessedBytes", "HTTPCode_Backend_2XX", "HTTPCode_Backend_3XX", "HTTPCode_Backend_4XX", "HTTPCode_Backend_5XX",
+            "HTTPCode_ELB_4XX", "HTTPCode_ELB_5XX", "HealthyHostCount", "Latency", "RequestCount", "SpilloverCount", "SurgeQueueLength",
+            "UnHealthyHostCount",
+        ],
+    };
+
+    static readonly IReadOnlyDictionary<string, string> NamespaceOf = new Dictionary<string, string>
+    {
+        ["application"] = "AWS/ApplicationELB", ["network"] = "AWS/NetworkELB", ["classic"] = "AWS/ELB",
+    };
+
+    /// <summary>Balancer metrics measured on the way to or from a registered instance.</summary>
+    static readonly string[] InstanceMetrics = ["AWS/ApplicationELB/TargetResponseTime", "AWS/ApplicationELB/RequestCountPerTarget", "AWS/ELB/Latency"];
+
+    public string Id => "CW003";
+    public Severity Severity => Severity.Error;
+    public string Title => "Alarms watch metrics that can have data";
+
+    public IEnumerable<Finding> Check(PlanGraph graph)
+    {
+        var forwarded = graph.Forwards.ToList();
+        foreach (var alarm in graph.OfType(Types.Alarm))
+        {
+            var metricNamespace = Text(alarm.Inputs["namespace"]) ?? "";
+            var metric = Text(alarm.Inputs["metricName"]) ?? "";
+            var dimensions = alarm.Inputs["dimensions"];
+            var balancer = graph.Referenced(Text(dimensions?["LoadBalancer"])) ?? graph.Referenced(Text(dimensions?["LoadBalancerName"]))
+                ?? forwarded.Where(pair => Text(pair.TargetGroup.Outputs["arnSuffix"]) == Text(dimensions?["TargetGroup"]))
+                    .Select(pair => graph.Referenced(Text(pair.Listener.Inputs["loadBalancerArn"]))).FirstOrDefault();
+            if (balancer is { Type: Types.LoadBalancer or Types.ClassicLoadBalancer } && Published.ContainsKey(metricNamespace))
+            {
+                var type = BalancerType(balancer);
+                var expected = NamespaceOf[type];
+                if (expected != metricNamespace)
+                    yield return new Finding(Id, Severity, [alarm.Urn, balancer.Urn],
+                        $"{alarm.Name}: {metricNamespace}/{metric} watches {balancer.Name}, a {type} load balancer, which publishes in {expected} only; the alarm never sees data",
+                        $"watch a metric of {expected}, or scale the tier on CPU");
+                else if (!Published[expected].Contains(metric) && Published.Any(pair => pair.Value.Contains(metric)))
+                    yield return new Finding(Id, Severity, [alarm.Urn, balancer.Urn],
+                        $"{alarm.Name}: a {type} load balancer publishes no {metric} ({string.Join(", ", Published.Where(pair => pair.Value.Contains(metric)).Select(pair => pair.Key))} does); the alarm never sees data",
+                        $"watch a metric of {expected}, or scale the tier on CPU");
+            }
+
+            if (metricNamespace is not ("AWS/EC2" or "CWAgent") && !InstanceMetrics.Contains($"{metricNamespace}/{metric}"))
+                continue;
+            foreach (var group in ScaledOutGroups(graph, alarm).Where(group => Number(group.Inputs["minSize"]) == 0))
+                yield return new Finding(Id, Severity, [alarm.Urn, group.Urn],
+                    $"{alarm.Name}: {metricNamespace}/{metric} has no data while {group.Name} has no instance, and at minSize 0 it may have none, so this scale-out never fires",
+                    $"set infra:{group.Name}.minSize to 1 or more, or scale on a metric that exists without instances (a queue's backlog)");
+        }
+    }
+
+    /// <summary>The groups whose step policies in the alarm's actions add instances.</summary>
+    static IEnumerable<PlannedResource> ScaledOutGroups(PlanGraph graph, PlannedResource alarm) =>
+        from action in Items(alarm.Inputs["alarmActions"])
+        let policy = graph.Referenced(Text(action))
+        where policy is { Type: Types.ScalingPolicy }
+            && (Number(policy.Inputs["scalingAdjustment"]) > 0 || Items(policy.Inputs["stepAdjustments"]).Any(step => Number(step["scalingAdjustment"]) > 0))
+        let scaled = graph.Named(Types.Group, Text(policy.Inputs["autoscalingGroupName"]))
+        where scaled is not null
+        select scaled;
+}

@@ -32,8 +32,8 @@ public static class PlanChecks
 {
     public static readonly IReadOnlyList<IPlanRule> Rules =
     [
-        new HealthCheckProtocol(), new HealthCheckReachable(), new TargetGroupWiring(), new AlarmDimensions(), new AlarmPeriod(),
-        new ListenerCertificateRegion(), new CloudFrontCertificateRegion(), new PrivateSubnetEgress(), new IngressWithoutListener(),
+        new HealthCheckProtocol(), new HealthCheckReachable(), new TargetGroupWiring(), new AccessLogBucketPolicy(), new AlarmDimensions(),
+        new AlarmPeriod(), new AlarmData(), new ListenerCertificateRegion(), new CloudFrontCertificateRegion(), new PrivateSubnetEgress(), new IngressWithoutListener(),
     ];
 
     public static IReadOnlyList<Finding> Run(PlanDocument plan)

@@ -1,3 +1,4 @@
+using Infra.Components.LoadBalancing;
 using static Infra.Plan.Checks.PlanGraph;
 
 namespace Infra.Plan.Checks;
@@ -137,6 +138,56 @@ public sealed class IngressWithoutListener : IPlanRule
             yield return new Finding(Id, Severity, [rule.Urn, securityGroup.Urn],
                 $"{rule.Name}: {securityGroup.Name} opens {Number(rule.Inputs["fromPort"])} but nothing listens or is checked there (expected {string.Join(", ", ports.Order())})",
                 isBalancer ? "add a listener on that port or drop the rule" : "remove the port from infra:network.appPorts");
+        }
+    }
+}
+
+/// <summary>LB004: a balancer's access logs can be written: the log bucket's policy grants the writer AWS documents
+/// for that balancer type (<see cref="LogDelivery"/>: the region's ELB account or log-delivery principal for
+/// application and classic balancers, delivery.logs.amazonaws.com with s3:GetBucketAcl for network ones), and a
+/// network balancer has a TLS listener to log. AWS test-writes to the bucket when logs are turned on and refuses
+/// them when it cannot.</summary>
+public sealed class AccessLogBucketPolicy : IPlanRule
+{
+    public string Id => "LB004";
+    public Severity Severity => Severity.Error;
+    public string Title => "Access-log bucket policy fits the balancer type";
+
+    public IEnumerable<Finding> Check(PlanGraph graph)
+    {
+        foreach (var balancer in graph.OfType(Types.LoadBalancer).Concat(graph.OfType(Types.ClassicLoadBalancer)))
+        {
+            var logs = balancer.Inputs["accessLogs"];
+            if (Text(logs?["enabled"]) != "true")
+                continue;
+            var type = BalancerType(balancer);
+            if (type == "network" && !graph.ListenersOf(balancer).Any(listener => Text(listener.Inputs["protocol"]) == "TLS"))
+            {
+                yield return new Finding(Id, Severity, [balancer.Urn],
+                    $"{balancer.Name}: a network load balancer writes access logs only for TLS listeners, and it has none",
+                    "add a listener with protocol TLS to infra:loadBalancer.listeners, or set infra:loadBalancer.accessLogs.enabled to false");
+                continue;
+            }
+
+            var bucketName = Text(logs?["bucket"]) ?? "";
+            var bucket = graph.Referenced(bucketName);
+            var bucketArn = Text(bucket?.Outputs["arn"]) ?? $"arn:aws:s3:::{bucketName}";
+            var prefix = Text(logs?["prefix"]) ?? Text(logs?["bucketPrefix"]);
+            var account = Text(balancer.Outputs["arn"])?.Split(':') is { Length: > 4 } arn ? arn[4] : "";
+            var region = graph.RegionOf(balancer);
+            var logFile = $"{bucketArn}/{(prefix is { Length: > 0 } ? prefix + "/" : "")}AWSLogs/{account}/elasticloadbalancing/{region}/log.gz";
+            (string Type, string Identifier) writer = type == "network" ? ("Service", LogDelivery.NetworkService) : LogDelivery.ElbPrincipal(region);
+            (string Action, string Resource)[] needed = type == "network"
+                ? [("s3:GetBucketAcl", bucketArn), ("s3:PutObject", logFile)]
+                : [("s3:PutObject", logFile)];
+            var policy = graph.OfType(Types.BucketPolicy).FirstOrDefault(candidate => Text(candidate.Inputs["bucket"]) == bucketName);
+            var statements = IamPolicy.Statements(policy?.Inputs["policy"]).ToList();
+            var missing = needed.Where(grant => !statements.Any(statement => IamPolicy.Allows(statement, writer, grant.Action, grant.Resource))).ToList();
+            if (missing.Count == 0)
+                continue;
+            yield return new Finding(Id, Severity, [balancer.Urn, .. new[] { bucket?.Urn, policy?.Urn }.OfType<string>()],
+                $"{bucket?.Name ?? bucketName}: the access-log bucket of the {type} balancer {balancer.Name} does not let {writer.Type} {writer.Identifier} {string.Join(" and ", missing.Select(grant => $"{grant.Action} on {grant.Resource}"))}; AWS refuses to turn the logs on",
+                $"give the bucket the policy AWS documents for {type} balancers: {writer.Identifier} may {string.Join(" and ", needed.Select(grant => grant.Action))}{(type == "network" ? " (with aws:SourceAccount and aws:SourceArn conditions)" : "")}");
         }
     }
 }

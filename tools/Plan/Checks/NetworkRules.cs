@@ -3,7 +3,8 @@ using static Infra.Plan.Checks.PlanGraph;
 namespace Infra.Plan.Checks;
 
 /// <summary>NET001: instances in private subnets reach what they need: a default route through NAT (or a gateway),
-/// or VPC endpoints for Systems Manager, CloudWatch, Auto Scaling (the drain hook) and S3 (package repositories).</summary>
+/// or VPC endpoints for Systems Manager, CloudWatch, Auto Scaling (the drain hook) and S3 (package repositories).
+/// The Network component makes only the S3 endpoint today, so its fix is NAT.</summary>
 public sealed class PrivateSubnetEgress : IPlanRule
 {
     static readonly string[] InterfaceServices = ["ssm", "ssmmessages", "ec2messages", "logs", "monitoring", "autoscaling"];
@@ -28,7 +29,7 @@ public sealed class PrivateSubnetEgress : IPlanRule
                 continue;
             yield return new Finding(Id, Severity, [group.Urn, .. closed.Select(subnet => subnet.Urn)],
                 $"{group.Name}: {closed.Count} subnet(s) without a default route or endpoints for {string.Join(", ", missing)}; instances cannot reach Systems Manager, CloudWatch or Auto Scaling",
-                "set infra:network.nat to Single or OnePerAz, or add VPC endpoints for those services");
+                "set infra:network.nat to Single (one NAT gateway, the cheapest way out) or OnePerAz: this project creates no interface endpoints yet, so with nat None the instances stay cut off");
         }
     }
 

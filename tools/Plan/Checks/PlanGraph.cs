@@ -52,6 +52,13 @@ public sealed class PlanGraph
             ? Items(template.Inputs["vpcSecurityGroupIds"]).Select(id => Referenced(Text(id))).OfType<PlannedResource>()
             : [];
 
+    /// <summary>application, network (the lb type's loadBalancerType, application when unset) or classic.</summary>
+    public static string BalancerType(PlannedResource balancer) =>
+        balancer.Type == Types.ClassicLoadBalancer ? "classic" : Text(balancer.Inputs["loadBalancerType"]) ?? "application";
+
+    public IEnumerable<PlannedResource> ListenersOf(PlannedResource balancer) =>
+        Listeners.Where(listener => Text(listener.Inputs["loadBalancerArn"]) == Text(balancer.Outputs["arn"]));
+
     /// <summary>The group's launch template, named by the group or by its mixed instances policy.</summary>
     public PlannedResource? LaunchTemplateOf(PlannedResource group) => Referenced(Text(group.Inputs["launchTemplate"]?["id"]
         ?? group.Inputs["mixedInstancesPolicy"]?["launchTemplate"]?["launchTemplateSpecification"]?["launchTemplateId"]));
@@ -109,4 +116,7 @@ public static class Types
     public const string RouteTableAssociation = "aws:ec2/routeTableAssociation:RouteTableAssociation";
     public const string Endpoint = "aws:ec2/vpcEndpoint:VpcEndpoint";
     public const string Queue = "aws:sqs/queue:Queue";
+    public const string Bucket = "aws:s3/bucket:Bucket";
+    public const string BucketPolicy = "aws:s3/bucketPolicy:BucketPolicy";
+    public const string ScalingPolicy = "aws:autoscaling/policy:Policy";
 }

@@ -21,8 +21,9 @@ public static class SecurityChecks
         return [.. Rules.SelectMany(rule => rule.Check(graph))
             .Select(finding => finding with
             {
+                // The stack's own reason, else the rule's built-in one (a wildcard AWS itself requires).
                 Acknowledged = acknowledgements.FirstOrDefault(ack => ack.Rule == finding.Rule
-                    && (ack.Resource is null || finding.Resources.Any(urn => names.GetValueOrDefault(urn) == ack.Resource)))?.Reason,
+                    && (ack.Resource is null || finding.Resources.Any(urn => names.GetValueOrDefault(urn) == ack.Resource)))?.Reason ?? finding.Acknowledged,
             })
             .OrderBy(finding => finding.Acknowledged is not null).ThenBy(finding => finding.Severity).ThenBy(finding => finding.Rule, StringComparer.Ordinal)];
     }
@@ -30,17 +31,11 @@ public static class SecurityChecks
     internal static Finding Flag(IPlanRule rule, PlannedResource resource, string message, string fix, Severity? severity = null) =>
         new(rule.Id, severity ?? rule.Severity, [resource.Urn], $"{resource.Name}: {message}", fix);
 
-    /// <summary>The Statement list of a policy document held as JSON text.</summary>
-    internal static IEnumerable<JsonNode> Statements(JsonNode? policy) =>
-        Text(policy) is { } json && JsonNode.Parse(json)?["Statement"] is { } statements
-            ? statements is JsonArray list ? list.OfType<JsonNode>() : [statements]
-            : [];
-
-    internal static IEnumerable<string> Strings(JsonNode? node) =>
-        node is JsonArray list ? list.Select(Text).OfType<string>() : Text(node) is { } one ? [one] : [];
-
-    internal static bool DeniesInsecureTransport(JsonNode? policy) =>
-        Statements(policy).Any(statement => Text(statement["Effect"]) == "Deny" && Text(statement["Condition"]?["Bool"]?["aws:SecureTransport"]) == "false");
+    /// <summary>A statement denies requests without TLS (for the action, when one is given).</summary>
+    internal static bool DeniesInsecureTransport(JsonNode? policy, string? action = null) =>
+        IamPolicy.Statements(policy).Any(statement => Text(statement["Effect"]) == "Deny"
+            && Text(statement["Condition"]?["Bool"]?["aws:SecureTransport"]) == "false"
+            && (action is null || IamPolicy.Strings(statement["Action"]).Any(pattern => IamPolicy.Matches(pattern, action, ignoreCase: true))));
 }
 
 /// <summary>SEC001: nothing but HTTP and HTTPS is open to the whole internet.</summary>
@@ -114,7 +109,8 @@ public sealed class EncryptionAtRest : IPlanRule
     }
 }
 
-/// <summary>SEC005: data in transit is encrypted: TLS-only policies on buckets and queues, HTTPS to viewers, TLS 1.2.</summary>
+/// <summary>SEC005: data in transit is encrypted: TLS-only policies on buckets, queues and topics (a topic's denial
+/// covers sns:Publish), HTTPS to viewers and on every balancer (a classic balancer cannot redirect), TLS 1.2.</summary>
 public sealed class EncryptionInTransit : IPlanRule
 {
     public string Id => "SEC005";
@@ -127,11 +123,15 @@ public sealed class EncryptionInTransit : IPlanRule
             yield return SecurityChecks.Flag(this, bucket, "accepts requests without TLS", "add a bucket policy denying aws:SecureTransport false");
         foreach (var queue in WithoutTlsPolicy(graph, Types.Queue, "url", "aws:sqs/queuePolicy:QueuePolicy", "queueUrl"))
             yield return SecurityChecks.Flag(this, queue, "accepts requests without TLS", "add a queue policy denying aws:SecureTransport false");
-        foreach (var topic in WithoutTlsPolicy(graph, "aws:sns/topic:Topic", "arn", "aws:sns/topicPolicy:TopicPolicy", "arn"))
+        foreach (var topic in WithoutTlsPolicy(graph, "aws:sns/topic:Topic", "arn", "aws:sns/topicPolicy:TopicPolicy", "arn", "sns:Publish"))
             yield return SecurityChecks.Flag(this, topic, "accepts publishing without TLS", "add a topic policy denying aws:SecureTransport false");
         foreach (var listener in graph.Listeners.Where(listener => Text(listener.Inputs["protocol"]) == "HTTP"
                      && Items(listener.Inputs["defaultActions"]).Any(action => Text(action["type"]) == "forward")))
             yield return SecurityChecks.Flag(this, listener, "serves the site over plain HTTP", "redirect HTTP to HTTPS (infra:loadBalancer.redirectHttpToHttps)");
+        foreach (var classic in graph.OfType(Types.ClassicLoadBalancer))
+            foreach (var port in Items(classic.Inputs["listeners"]).Where(listener => Text(listener["lbProtocol"])?.ToUpperInvariant() == "HTTP").Select(listener => Number(listener["lbPort"])))
+                yield return SecurityChecks.Flag(this, classic, $"serves the site over plain HTTP on {port}, and a classic balancer cannot redirect",
+                    "drop the HTTP listener from infra:loadBalancer.listeners, or use type application with redirectHttpToHttps");
         foreach (var distribution in graph.OfType(Types.Distribution))
         {
             if (Text(distribution.Inputs["defaultCacheBehavior"]?["viewerProtocolPolicy"]) == "allow-all")
@@ -146,14 +146,14 @@ public sealed class EncryptionInTransit : IPlanRule
 
     /// <summary>The resources whose policy (the policy resource naming one of their outputs) does not deny requests
     /// without TLS.</summary>
-    static IEnumerable<PlannedResource> WithoutTlsPolicy(PlanGraph graph, string type, string output, string policyType, string policyInput)
+    static IEnumerable<PlannedResource> WithoutTlsPolicy(PlanGraph graph, string type, string output, string policyType, string policyInput, string? action = null)
     {
         var policies = graph.OfType(policyType).ToDictionary(policy => Text(policy.Inputs[policyInput]) ?? "", policy => policy.Inputs["policy"]);
-        return graph.OfType(type).Where(resource => !SecurityChecks.DeniesInsecureTransport(policies.GetValueOrDefault(Text(resource.Outputs[output]) ?? "")));
+        return graph.OfType(type).Where(resource => !SecurityChecks.DeniesInsecureTransport(policies.GetValueOrDefault(Text(resource.Outputs[output]) ?? ""), action));
     }
 }
 
-/// <summary>SEC006: what happens is recorded: VPC flow logs, balancer access logs, CloudFront and S3 access logs.</summary>
+/// <summary>SEC006: what happens is recorded: VPC flow logs, access logs of every balancer type, CloudFront and S3 access logs.</summary>
 public sealed class Logging : IPlanRule
 {
     public string Id => "SEC006";
@@ -165,35 +165,68 @@ public sealed class Logging : IPlanRule
         var logged = graph.OfType("aws:ec2/flowLog:FlowLog").Select(log => Text(log.Inputs["vpcId"])).ToHashSet();
         foreach (var vpc in graph.OfType("aws:ec2/vpc:Vpc").Where(vpc => !logged.Contains(Text(vpc.Outputs["id"]))))
             yield return SecurityChecks.Flag(this, vpc, "has no flow logs", "turn on infra:network.flowLogs", Severity.Error);
-        foreach (var balancer in graph.OfType(Types.LoadBalancer).Where(lb => Text(lb.Inputs["accessLogs"]?["enabled"]) != "true"))
-            yield return SecurityChecks.Flag(this, balancer, "writes no access logs", "turn on infra:loadBalancer.accessLogs");
+        foreach (var balancer in graph.OfType(Types.LoadBalancer).Concat(graph.OfType(Types.ClassicLoadBalancer)).Where(lb => Text(lb.Inputs["accessLogs"]?["enabled"]) != "true"))
+            yield return BalancerType(balancer) == "network" && !graph.ListenersOf(balancer).Any(listener => Text(listener.Inputs["protocol"]) == "TLS")
+                ? SecurityChecks.Flag(this, balancer, "writes no access logs: a network balancer logs only TLS listeners, and it has none",
+                    "terminate TLS on the balancer (a TLS listener) to log connections there, or log them on the instances")
+                : SecurityChecks.Flag(this, balancer, "writes no access logs", "turn on infra:loadBalancer.accessLogs");
         var delivered = graph.OfType("aws:cloudwatch/logDeliverySource:LogDeliverySource").Select(source => Text(source.Inputs["resourceArn"])).ToHashSet();
         foreach (var distribution in graph.OfType(Types.Distribution).Where(d => d.Inputs["loggingConfig"] is null && !delivered.Contains(Text(d.Outputs["arn"]))))
             yield return SecurityChecks.Flag(this, distribution, "writes no standard logs", "turn on infra:assets.accessLogs (standard logs v2 to the log bucket)");
         var loggedBuckets = graph.OfType("aws:s3/bucketLogging:BucketLogging").Select(log => Text(log.Inputs["bucket"])).ToHashSet();
         // A log bucket logs nowhere: its own access log would log itself.
         var logBuckets = graph.OfType("aws:s3/bucketLogging:BucketLogging").Select(log => Text(log.Inputs["targetBucket"]))
-            .Concat(graph.OfType(Types.LoadBalancer).Select(lb => Text(lb.Inputs["accessLogs"]?["bucket"]))).ToHashSet();
+            .Concat(graph.OfType(Types.LoadBalancer).Concat(graph.OfType(Types.ClassicLoadBalancer)).Select(lb => Text(lb.Inputs["accessLogs"]?["bucket"]))).ToHashSet();
         foreach (var bucket in graph.OfType("aws:s3/bucket:Bucket").Where(bucket => !loggedBuckets.Contains(Text(bucket.Outputs["id"])) && !logBuckets.Contains(Text(bucket.Outputs["id"]))))
             yield return SecurityChecks.Flag(this, bucket, "has no server access logging", "log the bucket's requests to a log bucket (a log bucket itself logs nowhere)");
     }
 }
 
-/// <summary>SEC007: inline policies name their actions and resources; no "*" action, and no "*" resource for writes.</summary>
+/// <summary>SEC007: as strict as cdk-nag's AwsSolutions-IAM5: any "*" in an allowed action or resource of a role's
+/// policy is a finding, one per policy and wildcard. Where AWS leaves no narrower choice the finding comes
+/// acknowledged with AWS's reason: actions without resource-level permissions on "*" (Service Authorization
+/// Reference), and the streams of a log group the policy names, whose names the writer picks at run time.</summary>
 public sealed class IamWildcards : IPlanRule
 {
+    const string NoResourceTypes = "{0}: no resource-level permissions in AWS (Service Authorization Reference), so only \"*\" names the resource";
+    const string LogStreams = "log streams are named at run time by their writer (instance, network interface); the policy names their log group, in the stack's region and account";
+
     public string Id => "SEC007";
     public Severity Severity => Severity.Error;
-    public string Title => "No IAM wildcards";
+    public string Title => "No IAM wildcards (AwsSolutions-IAM5)";
 
     public IEnumerable<Finding> Check(PlanGraph graph) =>
-        from policy in graph.OfType("aws:iam/rolePolicy:RolePolicy")
-        from statement in SecurityChecks.Statements(policy.Inputs["policy"])
-        where Text(statement["Effect"]) is null or "Allow"
-        let actions = SecurityChecks.Strings(statement["Action"]).ToList()
-        let resources = SecurityChecks.Strings(statement["Resource"]).ToList()
-        where actions.Any(action => action == "*" || action.EndsWith(":*", StringComparison.Ordinal)) || resources.Contains("*") && actions.Any(action => !action.Contains(":Describe", StringComparison.Ordinal) && !action.Contains(":Get", StringComparison.Ordinal) && !action.Contains(":List", StringComparison.Ordinal) && action != "cloudwatch:PutMetricData")
-        select SecurityChecks.Flag(this, policy, $"allows {string.Join(", ", actions)} on {string.Join(", ", resources)}", "name the actions and the resources the role needs");
+        from policy in graph.OfType("aws:iam/rolePolicy:RolePolicy").Concat(graph.OfType("aws:iam/policy:Policy"))
+        let statements = IamPolicy.Statements(policy.Inputs["policy"]).Where(statement => Text(statement["Effect"]) is null or "Allow").ToList()
+        from wildcard in Wildcards(statements)
+        select SecurityChecks.Flag(this, policy, wildcard.Message, wildcard.Resource ? "name the resources the role needs, in the stack's region and account" : "name the actions the role needs")
+            with { Acknowledged = wildcard.Reason };
+
+    static IEnumerable<(string Message, bool Resource, string? Reason)> Wildcards(IReadOnlyList<JsonNode> statements)
+    {
+        var actions = statements.SelectMany(statement => IamPolicy.Strings(statement["Action"])).Distinct().ToList();
+        foreach (var action in actions.Where(action => action.Contains('*')))
+            yield return ($"allows the wildcard action {action}", false,
+                string.Equals(action, "ec2:Describe*", StringComparison.OrdinalIgnoreCase) ? string.Format(NoResourceTypes, "EC2's Describe actions") : null);
+        var resources = statements.SelectMany(statement => IamPolicy.Strings(statement["Resource"])).Distinct().Where(resource => resource.Contains('*'));
+        foreach (var resource in resources)
+        {
+            var on = statements.Where(statement => IamPolicy.Strings(statement["Resource"]).Contains(resource))
+                .SelectMany(statement => IamPolicy.Strings(statement["Action"])).Distinct().ToList();
+            yield return ($"allows {string.Join(", ", on)} on {resource}", true, Reason(resource, on));
+        }
+    }
+
+    static string? Reason(string resource, IReadOnlyList<string> actions)
+    {
+        static bool WithoutResourceTypes(string action) =>
+            action == "cloudwatch:PutMetricData" || action.StartsWith("ec2:Describe", StringComparison.OrdinalIgnoreCase);
+        if (resource == "*" && actions.All(WithoutResourceTypes))
+            return string.Format(NoResourceTypes, string.Join(", ", actions));
+        // arn:<partition>:logs:<region>:<account>:log-group:<name> followed by :* or :log-stream:*, nothing else wild.
+        var streams = System.Text.RegularExpressions.Regex.Match(resource, @"^(arn:[a-z-]+:logs:[a-z0-9-]+:\d{12}:log-group:[^*:]+)(:log-stream)?:\*$");
+        return streams.Success && actions.All(action => action.StartsWith("logs:", StringComparison.Ordinal)) ? LogStreams : null;
+    }
 }
 
 /// <summary>SEC008: AWS managed policies are broad; each one attached is a finding to justify or replace.</summary>
@@ -271,7 +304,8 @@ public sealed class ServiceTrustWithoutSourceAccount : IPlanRule
 
     public IEnumerable<Finding> Check(PlanGraph graph) =>
         from role in graph.OfType("aws:iam/role:Role")
-        from statement in SecurityChecks.Statements(role.Inputs["assumeRolePolicy"])
-        where SecurityChecks.Strings(statement["Principal"]?["Service"]).Any(AccountScoped.Contains) && statement["Condition"]?["StringEquals"]?["aws:SourceAccount"] is null
+        from statement in IamPolicy.Statements(role.Inputs["assumeRolePolicy"])
+        where IamPolicy.Principals(statement).Any(principal => principal.Type == "Service" && AccountScoped.Contains(principal.Identifier))
+            && statement["Condition"]?["StringEquals"]?["aws:SourceAccount"] is null
         select SecurityChecks.Flag(this, role, "trusts the service for any account", "add the condition aws:SourceAccount = the stack's account to the trust policy");
 }

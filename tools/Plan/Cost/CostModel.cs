@@ -210,6 +210,10 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
             case "aws:sqs/queue:Queue":
                 c.Add("requests", "sqs.requests.standard", usage.QueueRequests / 1_000_000, "million requests", CostKind.Usage);
                 break;
+            case "aws:route53/healthCheck:HealthCheck":
+                // Alias records to balancers are free to query; a health check of an AWS endpoint is billed monthly.
+                c.Add("health check of an AWS endpoint", "route53.healthCheck.awsEndpoint", 1, "health-check-months", CostKind.Fixed);
+                break;
             case Types.Endpoint when Text(inputs["vpcEndpointType"]) == "Interface":
                 c.Add("interface endpoint-hours", "vpc.interfaceEndpoint.hour", c.Hours * Math.Max(1, Items(inputs["subnetIds"]).Count()), "endpoint-AZ-hours",
                     CostKind.Fixed);

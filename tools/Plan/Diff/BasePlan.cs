@@ -12,7 +12,7 @@ public static class BasePlan
     {
         var top = (await Git(project, "rev-parse", "--show-toplevel")).Trim();
         var relative = Path.GetRelativePath(top, project);
-        var commit = (await Git(project, "rev-parse", "--verify", "--quiet", $"{reference}^{{commit}}")).Trim();
+        var commit = await CommitAsync(project, reference);
         var worktree = Path.Combine(Path.GetTempPath(), $"infra-base-{Guid.NewGuid():N}");
         await Git(project, "worktree", "add", "--detach", "--quiet", worktree, commit);
         try
@@ -30,6 +30,14 @@ public static class BasePlan
         {
             await Git(project, "worktree", "remove", "--force", worktree);
         }
+    }
+
+    /// <summary>The commit a ref names, or a failure that says git does not know it.</summary>
+    public static async Task<string> CommitAsync(string project, string reference)
+    {
+        var (code, output) = await RunAsync("git", project, "rev-parse", "--verify", "--quiet", $"{reference}^{{commit}}");
+        return code == 0 ? output.Trim()
+            : throw new Failure($"--base {reference}: git knows no branch, tag or commit of that name in {(await Git(project, "rev-parse", "--show-toplevel")).Trim()}");
     }
 
     /// <summary>A stack that did not exist at the base: everything is created.</summary>

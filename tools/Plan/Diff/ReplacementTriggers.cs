@@ -71,6 +71,10 @@ public static class ReplacementTriggers
         ["aws:acm/certificate:Certificate"] = Set("domainName", "subjectAlternativeNames", "keyAlgorithm"),
         ["aws:acm/certificateValidation:CertificateValidation"] = Set("certificateArn", "validationRecordFqdns"),
         ["aws:route53/record:Record"] = Set("zoneId", "name", "type"),
+        // Route 53 API, HealthCheckConfig: Type, RequestInterval and MeasureLatency cannot change after creation.
+        ["aws:route53/healthCheck:HealthCheck"] = Set("type", "requestInterval", "measureLatency", "referenceName"),
+        // Read, not created: another name reads another stack.
+        ["pulumi:pulumi:StackReference"] = Set("name"),
     };
 
     /// <summary>A changed explicit provider (for example another region) replaces every resource it manages.</summary>

@@ -21,6 +21,11 @@ public sealed class FakeAws
     public string Region { get; }
     public ImmutableArray<string> AvailabilityZones { get; }
 
+    /// <summary>The outputs of other stacks, by the name a StackReference gives (org/project/stack): what the Pulumi
+    /// service would answer for them (the plan fills it from the regional stacks' own plans).</summary>
+    public IReadOnlyDictionary<string, ImmutableDictionary<string, object>> StackOutputs { get; init; } =
+        ImmutableDictionary<string, ImmutableDictionary<string, object>>.Empty;
+
     static string Hex(string seed, int length) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(seed))).ToLowerInvariant()[..length];
 
@@ -197,6 +202,16 @@ public sealed class FakeAws
                 id = $"{inputs["zoneId"]}_{inputs["name"]}_{inputs["type"]}";
                 state["fqdn"] = inputs["name"];
                 break;
+            case "aws:route53/healthCheck:HealthCheck":
+                id = Guid.Parse(Hex(name, 32)).ToString();
+                state["arn"] = $"arn:aws:route53:::healthcheck/{id}";
+                break;
+            case "pulumi:pulumi:StackReference":
+                // Read, not created: the engine passes the stack's name as the id and as the name input.
+                id = args.Id is { Length: > 0 } referenced ? referenced : (string)inputs["name"];
+                state["outputs"] = StackOutputs.GetValueOrDefault(id, ImmutableDictionary<string, object>.Empty);
+                state["secretOutputNames"] = ImmutableArray<object>.Empty;
+                break;
             case "random:index/randomId:RandomId":
                 var bytes = Convert.ToInt32(inputs["byteLength"]);
                 var randomHex = Hex(name, bytes * 2);
@@ -255,7 +270,6 @@ public sealed class FakeAws
     /// <summary>Renders statements the way the AWS provider does: single values collapse to a string.</summary>
     static string PolicyJson(ImmutableDictionary<string, object> inputs)
     {
-        static object Collapse(object values) => values is ImmutableArray<object> { Length: 1 } single ? single[0] : values;
         var statements = inputs.TryGetValue("statements", out var value) ? ((ImmutableArray<object>)value).Cast<ImmutableDictionary<string, object>>() : [];
         var rendered = statements.Select(statement =>
         {
@@ -265,8 +279,7 @@ public sealed class FakeAws
             if (statement.TryGetValue("actions", out var actions)) result["Action"] = Collapse(actions);
             if (statement.TryGetValue("resources", out var resources)) result["Resource"] = Collapse(resources);
             if (statement.TryGetValue("principals", out var principals))
-                result["Principal"] = ((ImmutableArray<object>)principals).Cast<ImmutableDictionary<string, object>>()
-                    .ToDictionary(principal => (string)principal["type"], principal => Collapse(principal["identifiers"]));
+                result["Principal"] = Principal(((ImmutableArray<object>)principals).Cast<ImmutableDictionary<string, object>>().ToList());
             if (statement.TryGetValue("conditions", out var conditions))
                 result["Condition"] = ((ImmutableArray<object>)conditions).Cast<ImmutableDictionary<string, object>>()
                     .GroupBy(condition => (string)condition["test"])
@@ -276,6 +289,18 @@ public sealed class FakeAws
         });
         return JsonSerializer.Serialize(new Dictionary<string, object> { ["Version"] = "2012-10-17", ["Statement"] = rendered });
     }
+
+    /// <summary>Anyone (type "*", identifiers ["*"]) is the bare "*", as AWS and the provider write it; other
+    /// principals map their type to one identifier or a list.</summary>
+    static object Principal(IReadOnlyList<ImmutableDictionary<string, object>> principals)
+    {
+        if (principals is [var only] && (string)only["type"] == "*" && Collapse(only["identifiers"]) is "*")
+            return "*";
+        return principals.ToDictionary(principal => (string)principal["type"], principal => Collapse(principal["identifiers"]));
+    }
+
+    /// <summary>A single value collapses to a string, as the provider renders it.</summary>
+    static object Collapse(object values) => values is ImmutableArray<object> { Length: 1 } single ? single[0] : values;
 
     static ImmutableDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
         entries.ToImmutableDictionary(entry => entry.Key, entry => entry.Value);

@@ -47,23 +47,59 @@ public sealed record Scenario(string Name, Func<double, double> RequestsPerSecon
         _ => throw new InvalidDataException($"no scenario '{name}'; the scenarios are {string.Join(", ", Names)}"),
     };
 
-    /// <summary>A CSV trace: a header naming t (seconds) and rps and/or jobs (per second); values hold until the next row.</summary>
+    /// <summary>A CSV trace: a header naming t (seconds from the start) and rps and/or jobs (per second), then rows in
+    /// ascending t, each value held until the next row (no load before the first). Every cell is a finite number and
+    /// none is negative; anything else is refused with its line, never replayed as some other load.</summary>
     public static Scenario FromCsv(string path)
     {
-        var lines = File.ReadAllLines(path).Where(line => line.Trim().Length > 0).ToList();
-        var header = lines.FirstOrDefault()?.Split(',').Select(column => column.Trim().ToLowerInvariant()).ToList()
-            ?? throw new InvalidDataException($"{path}: empty trace");
-        int Column(string name) => header.IndexOf(name);
-        if (Column("t") < 0 || Column("rps") < 0 && Column("jobs") < 0)
-            throw new InvalidDataException($"{path}:1: the header must name t and rps and/or jobs (per second), e.g. t,rps,jobs");
-        var rows = lines.Skip(1).Select((line, index) =>
+        var lines = File.ReadAllLines(path);
+        List<string>? header = null;
+        var rows = new List<(double T, double Rps, double Jobs)>();
+        for (var number = 1; number <= lines.Length; number++)
         {
-            var cells = line.Split(',');
-            double Cell(int column) => column < 0 ? 0 : double.TryParse(cells.ElementAtOrDefault(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-                ? value : throw new InvalidDataException($"{path}:{index + 2}: '{line}' is not numbers");
-            return (T: Cell(Column("t")), Rps: Cell(Column("rps")), Jobs: Cell(Column("jobs")));
-        }).OrderBy(row => row.T).ToList();
-        double At(double t, Func<(double T, double Rps, double Jobs), double> pick) => rows.LastOrDefault(row => row.T <= t) is var row && rows.Count > 0 ? pick(row) : 0;
+            var cells = lines[number - 1].Split(',').Select(cell => cell.Trim()).ToList();
+            if (cells is [""])
+                continue;
+            if (header is null)
+            {
+                header = [.. cells.Select(cell => cell.ToLowerInvariant())];
+                if (!header.Contains("t") || !header.Contains("rps") && !header.Contains("jobs"))
+                    throw new InvalidDataException($"{path}:{number}: the header must name t and rps and/or jobs (per second), e.g. t,rps,jobs");
+                continue;
+            }
+
+            if (cells.Count != header.Count)
+                throw new InvalidDataException($"{path}:{number}: {cells.Count} values where the header names {header.Count} ({string.Join(",", header)})");
+            double Cell(string column)
+            {
+                var index = header.IndexOf(column);
+                if (index < 0)
+                    return 0;
+                var text = cells[index];
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                    throw new InvalidDataException($"{path}:{number}: {column} '{text}' is not a finite number");
+                return value >= 0 ? value : throw new InvalidDataException($"{path}:{number}: {column} {text} is negative; a load is 0 or more");
+            }
+
+            var row = (T: Cell("t"), Rps: Cell("rps"), Jobs: Cell("jobs"));
+            if (rows.Count > 0 && row.T <= rows[^1].T)
+                throw new InvalidDataException($"{path}:{number}: t {row.T.ToString(CultureInfo.InvariantCulture)} does not come after the previous row's {rows[^1].T.ToString(CultureInfo.InvariantCulture)}; sort the trace by t, each t once");
+            rows.Add(row);
+        }
+
+        if (header is null)
+            throw new InvalidDataException($"{path}: empty trace; expected a header naming t and rps and/or jobs, then rows of numbers");
+        if (rows.Count == 0)
+            throw new InvalidDataException($"{path}: a header and no rows; a trace needs at least one row of load");
+
+        var times = rows.ConvertAll(row => row.T);
+        double At(double t, Func<(double T, double Rps, double Jobs), double> pick)
+        {
+            var index = times.BinarySearch(t);
+            index = index >= 0 ? index : ~index - 1;
+            return index >= 0 ? pick(rows[index]) : 0;
+        }
+
         return new Scenario(Path.GetFileName(path), t => At(t, row => row.Rps), t => At(t, row => row.Jobs));
     }
 }

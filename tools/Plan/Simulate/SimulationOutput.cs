@@ -11,29 +11,40 @@ public static class SimulationOutput
 {
     static string Minutes(double? seconds) => seconds is { } value ? string.Create(CultureInfo.InvariantCulture, $"{value / 60:0.#} min") : "-";
 
-    /// <summary>What the simulation says the stack should fix, as plan-check warnings (only from ./build.sh simulate).</summary>
-    public static IReadOnlyList<Finding> Findings(SimulationResult result, PlanDocument plan)
+    /// <summary>What the simulation says the stack should fix, as plan-check warnings (only from ./build.sh simulate):
+    /// SIM001 overloaded while the group could still grow (scaling too late), SIM002 flapping, SIM003 overloaded at
+    /// the group's maximum. The fixes are measured: the tier replayed with each candidate setting (<see cref="WhatIf"/>).</summary>
+    public static IReadOnlyList<Finding> Findings(SimulationResult result, IReadOnlyList<TierModel> models, Scenario scenario, PlanDocument plan)
     {
         var byName = plan.Resources.Where(resource => resource.Type == Types.Group).ToDictionary(resource => resource.Name, resource => resource.Urn);
         var findings = new List<Finding>();
         foreach (var summary in result.Summaries)
         {
             var urn = byName.TryGetValue(summary.Tier, out var found) ? new[] { found } : [];
-            var late = (summary.FirstNewServingAt ?? double.PositiveInfinity) - (summary.FirstOverloadAt ?? double.PositiveInfinity);
-            if (summary.FirstOverloadAt is { } overload && (summary.FirstNewServingAt is null || late > 300))
+            var late = summary.OverloadedBelowMaxSeconds > 300;
+            var small = summary.OverloadedAtMaxSeconds > 300;
+            var remedies = late || small ? WhatIf.Try(result, models.Single(model => model.Name == summary.Tier), scenario) : [];
+            if (late && summary.FirstOverloadAt is { } overload)
                 findings.Add(new Finding("SIM001", Severity.Warning, urn,
-                    $"{result.Scenario}: {summary.Tier} is overloaded from {Simulator.Clock(overload)} and {(summary.FirstNewServingAt is null ? "no new instance serves in the simulated time" : $"the first new instance serves {Minutes(late)} later")}",
-                    "scale out sooner: shorter alarm periods (detailed monitoring), fewer evaluation periods, a lower threshold, or a schedule ahead of the load"));
+                    $"{result.Scenario}: {summary.Tier} is overloaded from {Simulator.Clock(overload)} and {(summary.FirstNewServingAt is { } serving ? $"the first new instance serves {Minutes(serving - overload)} later" : "no new instance serves in the simulated time")}; {Minutes(summary.OverloadedBelowMaxSeconds)} overloaded below its maximum size",
+                    Fix(summary, remedies.Where(remedy => remedy.Change.Kind == ChangeKind.Sooner).ToList(),
+                        "no lower threshold or shorter alarm shortens it in the simulation: a schedule ahead of the load")));
             if (summary.Flapping)
                 findings.Add(new Finding("SIM002", Severity.Warning, urn, $"{result.Scenario}: {summary.Tier} scales out and in again within 30 minutes (flapping)",
                     "widen the gap between the scale-out and scale-in thresholds, or lengthen the scale-in alarm"));
-            if (summary.OverloadedSeconds > 1800 && summary.SecondsAtMax > 0)
-                findings.Add(new Finding("SIM003", Severity.Warning, urn, $"{result.Scenario}: {summary.Tier} stays overloaded {Minutes(summary.OverloadedSeconds)}, {Minutes(summary.SecondsAtMax)} of it at its maximum size",
-                    "raise maxSize or use a larger instance type"));
+            if (small)
+                findings.Add(new Finding("SIM003", Severity.Warning, urn,
+                    $"{result.Scenario}: {summary.Tier} is overloaded {Minutes(summary.OverloadedSeconds)} in all, {Minutes(summary.OverloadedAtMaxSeconds)} of it at its maximum size",
+                    Fix(summary, remedies, "no single change of maxSize, threshold or alarm period shortens it in the simulation: a larger instance type")));
         }
 
         return findings;
     }
+
+    /// <summary>The best three measured remedies, or what is left to try when none helped.</summary>
+    static string Fix(TierSummary summary, IReadOnlyList<Remedy> remedies, string otherwise) => remedies.Count == 0 ? otherwise
+        : $"replayed with one change at a time (now {Minutes(summary.OverloadedSeconds)} overloaded): "
+          + string.Join("; ", remedies.Take(3).Select(remedy => $"{remedy.Change.Setting} → {Minutes(remedy.OverloadedSeconds)}"));
 
     public static void Text(SimulationResult result, IReadOnlyList<Finding> findings, IAnsiConsole console)
     {
@@ -64,7 +75,7 @@ public static class SimulationOutput
             ["summary"] = new JsonArray([.. result.Summaries.Select(s => (JsonNode)new JsonObject
             {
                 ["tier"] = s.Tier, ["firstOverloadAt"] = Number(s.FirstOverloadAt), ["firstScaleOutAt"] = Number(s.FirstScaleOutAt),
-                ["firstNewServingAt"] = Number(s.FirstNewServingAt), ["overloadedSeconds"] = s.OverloadedSeconds, ["peakLatencySeconds"] = Number(s.PeakLatency),
+                ["firstNewServingAt"] = Number(s.FirstNewServingAt), ["overloadedSeconds"] = s.OverloadedSeconds, ["overloadedAtMaxSeconds"] = s.OverloadedAtMaxSeconds, ["peakLatencySeconds"] = Number(s.PeakLatency),
                 ["peakCpu"] = Number(s.PeakCpu), ["secondsAtMax"] = s.SecondsAtMax, ["instanceHours"] = Number(s.InstanceHours), ["cost"] = Number(s.Cost),
                 ["scaleEvents"] = s.ScaleEvents, ["flapping"] = s.Flapping,
             })]),
@@ -79,79 +90,94 @@ public static class SimulationOutput
         }.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
 
-    /// <summary>One panel per tier: load, desired and serving capacity, CPU or backlog, and ALARM periods shaded;
-    /// SVG, or PNG when the file name ends in .png.</summary>
+    /// <summary>The chart formats, by file extension.</summary>
+    public static readonly IReadOnlyList<string> ChartExtensions = [".svg", ".png"];
+
+    /// <summary>One panel per tier: load, desired and serving capacity, CPU or backlog, and ALARM periods shaded; one
+    /// SVG document or one PNG image (by the extension, one of <see cref="ChartExtensions"/>), the panels drawn one
+    /// below the other on a single canvas.</summary>
     public static void Chart(SimulationResult result, string path)
     {
         const int width = 1100, height = 420;
-        var tiers = result.Timeline.Keys.ToList();
-        var panels = new List<string>();
-        var png = path.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
-        using var surface = png ? SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(width, height * tiers.Count)) : null;
-        for (var i = 0; i < tiers.Count; i++)
+        var plots = result.Timeline.Keys.Select(tier => Panel(result, tier)).ToList();
+        var size = new SkiaSharp.SKSizeI(width, height * plots.Count);
+        void Draw(SkiaSharp.SKCanvas canvas)
         {
-            var samples = result.Timeline[tiers[i]];
-            var hours = samples.Select(sample => sample.T / 3600).ToArray();
-            var plot = new ScottPlot.Plot();
-            var web = samples.Any(sample => sample.Latency is not null) || samples.All(sample => sample.Backlog is null);
-            plot.Title($"{result.Stack} {tiers[i]}: scenario {result.Scenario}");
-            plot.XLabel("hours from local midnight");
-            plot.YLabel("instances");
-            var desired = plot.Add.ScatterLine(hours, samples.Select(sample => (double)sample.Desired).ToArray());
-            desired.LegendText = "desired";
-            desired.LineStyle.Pattern = ScottPlot.LinePattern.Dashed;
-            var serving = plot.Add.ScatterLine(hours, samples.Select(sample => (double)sample.Serving).ToArray());
-            serving.LegendText = "serving";
-            serving.LineWidth = 2;
-            var needed = plot.Add.ScatterLine(hours, samples.Select(sample => sample.Needed).ToArray());
-            needed.LegendText = web ? "needed for the load" : "needed for the arrivals";
-            var secondary = plot.Add.ScatterLine(hours, samples.Select(sample => web ? sample.Cpu ?? double.NaN : sample.Backlog ?? 0).ToArray());
-            secondary.LegendText = web ? "CPU % (right axis)" : "backlog, jobs (right axis)";
-            secondary.Axes.YAxis = plot.Axes.Right;
-            plot.Axes.Right.Label.Text = web ? "CPU %" : "jobs waiting";
-            plot.Axes.SetLimitsY(0, Math.Ceiling(samples.Max(sample => Math.Max(sample.Desired, sample.Needed))) + 1, plot.Axes.Left);
-            plot.Axes.SetLimitsY(0, web ? 105 : Math.Max(10, samples.Max(sample => sample.Backlog ?? 0) * 1.1), plot.Axes.Right);
-            plot.Axes.SetLimitsX(0, result.Options.Hours);
-            foreach (var alarm in samples.FirstOrDefault()?.Alarms.Keys ?? [])
+            canvas.Clear(SkiaSharp.SKColors.White);
+            for (var i = 0; i < plots.Count; i++)
             {
-                var color = (alarm.Contains("low", StringComparison.Ordinal) ? ScottPlot.Colors.Blue : ScottPlot.Colors.Red).WithAlpha(0.1);
-                var first = true;
-                foreach (var (from, to) in Spans(samples, sample => sample.Alarms.GetValueOrDefault(alarm) == "ALARM"))
-                {
-                    var span = plot.Add.HorizontalSpan(from / 3600, to / 3600);
-                    span.FillStyle.Color = color;
-                    span.LineStyle.Width = 0;
-                    if (first)
-                        span.LegendText = $"{alarm} in ALARM";
-                    first = false;
-                }
-            }
-
-            plot.Legend.IsVisible = true;
-            plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
-            if (surface is not null)
-            {
-                var panel = Path.GetTempFileName() + ".png";
-                plot.SavePng(panel, width, height);
-                using (var image = SkiaSharp.SKBitmap.Decode(panel))
-                    surface.Canvas.DrawBitmap(image, 0, i * height);
-                File.Delete(panel);
-            }
-            else
-            {
-                // Each panel is an <svg> of its own, placed below the previous one.
-                panels.Add(plot.GetSvgHtml(width, height).Replace("<svg ", $"<svg y=\"{i * height}\" ", StringComparison.Ordinal));
+                // ScottPlot clears the canvas before it draws: the clip keeps that to the panel's own rectangle.
+                canvas.Save();
+                canvas.ClipRect(SkiaSharp.SKRect.Create(0, i * height, width, height));
+                plots[i].Render(canvas, new ScottPlot.PixelRect(new ScottPlot.Pixel(0, i * height), new ScottPlot.PixelSize(width, height)));
+                canvas.Restore();
             }
         }
 
-        if (surface is not null)
+        var extension = Path.GetExtension(path).ToLowerInvariant();
+        if (!ChartExtensions.Contains(extension))
+            throw new ArgumentException($"{path}: a chart is {string.Join(" or ", ChartExtensions)}", nameof(path));
+        // Drawn in memory first, so a file is written whole or not at all.
+        using var buffer = new MemoryStream();
+        if (extension == ".png")
         {
-            using var file = File.Create(path);
-            surface.Snapshot().Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).SaveTo(file);
-            return;
+            using var surface = SkiaSharp.SKSurface.Create(new SkiaSharp.SKImageInfo(size.Width, size.Height));
+            Draw(surface.Canvas);
+            using var image = surface.Snapshot();
+            image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100).SaveTo(buffer);
+        }
+        else
+        {
+            // The SVG canvas finishes the document as it is disposed.
+            using var canvas = SkiaSharp.SKSvgCanvas.Create(SkiaSharp.SKRect.Create(size.Width, size.Height), buffer);
+            Draw(canvas);
         }
 
-        File.WriteAllText(path, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height * tiers.Count}\">\n{string.Join("\n", panels)}\n</svg>\n");
+        File.WriteAllBytes(path, buffer.ToArray());
+    }
+
+    static ScottPlot.Plot Panel(SimulationResult result, string tier)
+    {
+        var samples = result.Timeline[tier];
+        var hours = samples.Select(sample => sample.T / 3600).ToArray();
+        var plot = new ScottPlot.Plot();
+        var web = samples.Any(sample => sample.Latency is not null) || samples.All(sample => sample.Backlog is null);
+        plot.Title($"{result.Stack} {tier}: scenario {result.Scenario}");
+        plot.XLabel("hours from local midnight");
+        plot.YLabel("instances");
+        var desired = plot.Add.ScatterLine(hours, samples.Select(sample => (double)sample.Desired).ToArray());
+        desired.LegendText = "desired";
+        desired.LineStyle.Pattern = ScottPlot.LinePattern.Dashed;
+        var serving = plot.Add.ScatterLine(hours, samples.Select(sample => (double)sample.Serving).ToArray());
+        serving.LegendText = "serving";
+        serving.LineWidth = 2;
+        var needed = plot.Add.ScatterLine(hours, samples.Select(sample => sample.Needed).ToArray());
+        needed.LegendText = web ? "needed for the load" : "needed for the arrivals";
+        var secondary = plot.Add.ScatterLine(hours, samples.Select(sample => web ? sample.Cpu ?? double.NaN : sample.Backlog ?? 0).ToArray());
+        secondary.LegendText = web ? "CPU % (right axis)" : "backlog, jobs (right axis)";
+        secondary.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = web ? "CPU %" : "jobs waiting";
+        plot.Axes.SetLimitsY(0, Math.Ceiling(samples.Max(sample => Math.Max(sample.Desired, sample.Needed))) + 1, plot.Axes.Left);
+        plot.Axes.SetLimitsY(0, web ? 105 : Math.Max(10, samples.Max(sample => sample.Backlog ?? 0) * 1.1), plot.Axes.Right);
+        plot.Axes.SetLimitsX(0, result.Options.Hours);
+        foreach (var alarm in samples.FirstOrDefault()?.Alarms.Keys ?? [])
+        {
+            var color = (alarm.Contains("low", StringComparison.Ordinal) ? ScottPlot.Colors.Blue : ScottPlot.Colors.Red).WithAlpha(0.1);
+            var first = true;
+            foreach (var (from, to) in Spans(samples, sample => sample.Alarms.GetValueOrDefault(alarm) == "ALARM"))
+            {
+                var span = plot.Add.HorizontalSpan(from / 3600, to / 3600);
+                span.FillStyle.Color = color;
+                span.LineStyle.Width = 0;
+                if (first)
+                    span.LegendText = $"{alarm} in ALARM";
+                first = false;
+            }
+        }
+
+        plot.Legend.IsVisible = true;
+        plot.Legend.Alignment = ScottPlot.Alignment.UpperLeft;
+        return plot;
     }
 
     static IEnumerable<(double From, double To)> Spans(IReadOnlyList<TierSample> samples, Func<TierSample, bool> on)

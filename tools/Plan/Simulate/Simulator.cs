@@ -8,6 +8,9 @@ public sealed record SimulationOptions
     public int StepSeconds { get; init; } = 10;
     public double Hours { get; init; } = 24;
 
+    /// <summary>The longest simulation: a month of 10-second steps.</summary>
+    public const double MaxHours = 31 * 24;
+
     /// <summary>Requests per second one vCPU serves at 100 % CPU.</summary>
     public double RequestsPerVcpu { get; init; } = 100;
 
@@ -19,8 +22,15 @@ public sealed record SimulationOptions
     /// <summary>How long after a period ends CloudWatch has its data point.</summary>
     public int PublishDelaySeconds { get; init; } = 60;
 
-    /// <summary>The first day simulated, at local midnight in the schedules' time zone (a Monday).</summary>
+    /// <summary>The first day simulated, at local midnight in <see cref="TimeZone"/> (a Monday).</summary>
     public DateOnly StartDate { get; init; } = new(2026, 3, 2);
+
+    /// <summary>The IANA zone of local midnight; null: the first schedule's zone, or UTC. A result names the one it used.</summary>
+    public string? TimeZone { get; init; }
+
+    /// <summary>What is wrong with a simulated duration in hours, or null when it can be simulated.</summary>
+    public static string? HoursProblem(double hours) =>
+        double.IsFinite(hours) && hours * 3600 >= 60 && hours <= MaxHours ? null : $"must be a number of hours from 1/60 (a minute) to {MaxHours} (31 days)";
 }
 
 public sealed record SimulationEvent(double T, string Tier, string Kind, string Detail);
@@ -30,8 +40,13 @@ public sealed record SimulationEvent(double T, string Tier, string Kind, string 
 public sealed record TierSample(double T, double Load, double Needed, int Desired, int InService, int Serving, double? Cpu, double? Backlog, double? Latency,
     IReadOnlyDictionary<string, string> Alarms);
 
+/// <summary>A tier over the whole run. OverloadedAtMaxSeconds is the part of OverloadedSeconds spent at the group's
+/// maximum size (scaling could not help); SecondsAtMax counts all time at the maximum, overloaded or not.</summary>
 public sealed record TierSummary(string Tier, double? FirstOverloadAt, double? FirstScaleOutAt, double? FirstNewServingAt, double OverloadedSeconds,
-    double PeakLatency, double PeakCpu, double SecondsAtMax, double InstanceHours, double? Cost, int ScaleEvents, bool Flapping);
+    double OverloadedAtMaxSeconds, double PeakLatency, double PeakCpu, double SecondsAtMax, double InstanceHours, double? Cost, int ScaleEvents, bool Flapping)
+{
+    public double OverloadedBelowMaxSeconds => OverloadedSeconds - OverloadedAtMaxSeconds;
+}
 
 public sealed record SimulationResult(string Stack, string Scenario, SimulationOptions Options, IReadOnlyList<TierSummary> Summaries,
     IReadOnlyDictionary<string, IReadOnlyList<TierSample>> Timeline, IReadOnlyList<SimulationEvent> Events, IReadOnlyList<string> Unmodelled);
@@ -39,8 +54,19 @@ public sealed record SimulationResult(string Stack, string Scenario, SimulationO
 /// <summary>A discrete-time replay of load through the stack's own alarms, policies and schedules: CloudWatch periods,
 /// publication delay and M-of-N evaluation; Auto Scaling step adjustments with warm-up, clamping, schedules, launch
 /// and drain times; an M/M/1-like latency per instance and a fluid job queue.</summary>
-public sealed class Simulator(SimulationOptions options)
+public sealed class Simulator
 {
+    readonly SimulationOptions options;
+
+    public Simulator(SimulationOptions options)
+    {
+        if (SimulationOptions.HoursProblem(options.Hours) is { } problem)
+            throw new ArgumentOutOfRangeException(nameof(options), options.Hours, $"Hours {problem}");
+        if (options.StepSeconds <= 0 || 60 % options.StepSeconds != 0)
+            throw new ArgumentOutOfRangeException(nameof(options), options.StepSeconds, "StepSeconds must divide a minute");
+        this.options = options;
+    }
+
     sealed class Instance(double launched, double inService, double serving, double warm)
     {
         public double Launched { get; } = launched;
@@ -62,7 +88,10 @@ public sealed class Simulator(SimulationOptions options)
         public Dictionary<string, int> TrackingStreak { get; } = [];
         public List<TierSample> Timeline { get; } = [];
         public List<(double T, int Desired)> Changes { get; } = [];
-        public double OverloadedSeconds, SecondsAtMax, InstanceSeconds, PeakLatency, PeakCpu;
+        public double OverloadedSeconds, OverloadedAtMaxSeconds, SecondsAtMax, InstanceSeconds, PeakLatency, PeakCpu;
+
+        /// <summary>The warm-up of the instances the next launch adds: the launching policy's own, else the group's.</summary>
+        public int? LaunchWarmup;
         public double? FirstOverloadAt, FirstScaleOutAt, FirstNewServingAt;
         public int ScaleEvents;
 
@@ -70,13 +99,17 @@ public sealed class Simulator(SimulationOptions options)
         public int Serving(double t) => Instances.Count(i => i.Terminating is null && i.ServingAt <= t);
         public int InService(double t) => Instances.Count(i => i.Terminating is null && i.InServiceAt <= t);
         public int Stable(double t) => Instances.Count(i => i.Terminating is null && i.WarmAt <= t);
+
+        /// <summary>An instance launched in the run is still warming up: AWS blocks dynamic scale-in until it is warm.</summary>
+        public bool Warming(double t) => Instances.Any(i => i.Terminating is null && i.WarmAt > t);
     }
 
     public SimulationResult Run(string stack, IReadOnlyList<TierModel> models, Scenario scenario, Func<string, double?> hourlyPrice)
     {
         var tiers = models.Select(model => new Tier(model)).ToList();
         var events = new List<SimulationEvent>();
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(models.SelectMany(model => model.Schedules).Select(schedule => schedule.TimeZone).FirstOrDefault() ?? "UTC");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone
+            ?? models.SelectMany(model => model.Schedules).Select(schedule => schedule.TimeZone).FirstOrDefault() ?? "UTC");
         var start = TimeZoneInfo.ConvertTimeToUtc(options.StartDate.ToDateTime(TimeOnly.MinValue), zone);
         var end = options.Hours * 3600;
         var unmodelled = new List<string>();
@@ -124,9 +157,9 @@ public sealed class Simulator(SimulationOptions options)
         }
 
         var summaries = tiers.Select(tier => new TierSummary(tier.Model.Name, tier.FirstOverloadAt, tier.FirstScaleOutAt, tier.FirstNewServingAt,
-            tier.OverloadedSeconds, tier.PeakLatency, tier.PeakCpu, tier.SecondsAtMax, tier.InstanceSeconds / 3600,
+            tier.OverloadedSeconds, tier.OverloadedAtMaxSeconds, tier.PeakLatency, tier.PeakCpu, tier.SecondsAtMax, tier.InstanceSeconds / 3600,
             hourlyPrice(tier.Model.InstanceType) is { } price ? price * tier.InstanceSeconds / 3600 : null, tier.ScaleEvents, Flapping(tier.Changes))).ToList();
-        return new SimulationResult(stack, scenario.Name, options, summaries,
+        return new SimulationResult(stack, scenario.Name, options with { TimeZone = zone.Id }, summaries,
             tiers.ToDictionary(tier => tier.Model.Name, tier => (IReadOnlyList<TierSample>)tier.Timeline), events, unmodelled);
     }
 
@@ -140,7 +173,7 @@ public sealed class Simulator(SimulationOptions options)
         bool overloaded;
         if (tier.Model.Web)
         {
-            var load = scenario.RequestsPerSecond(t);
+            var load = Load(scenario.RequestsPerSecond, t, "requests per second");
             var capacity = serving * options.RequestsPerVcpu * tier.Model.Vcpus;
             var utilisation = capacity > 0 ? load / capacity : double.PositiveInfinity;
             overloaded = load > capacity;
@@ -156,7 +189,7 @@ public sealed class Simulator(SimulationOptions options)
         }
         else
         {
-            tier.Backlog += scenario.JobsPerSecond(t) * dt;
+            tier.Backlog += Load(scenario.JobsPerSecond, t, "jobs per second") * dt;
             var done = Math.Min(tier.Backlog, serving * (double)dt / options.JobSeconds);
             // Workers busy this step: the messages they hold are in flight (not visible).
             tier.InFlight = Math.Min(serving, tier.Backlog * options.JobSeconds / dt);
@@ -173,6 +206,8 @@ public sealed class Simulator(SimulationOptions options)
         {
             tier.OverloadedSeconds += dt;
             tier.FirstOverloadAt ??= t;
+            if (tier.Desired >= tier.Max)
+                tier.OverloadedAtMaxSeconds += dt;
         }
 
         if (tier.Desired == tier.Max)
@@ -186,6 +221,11 @@ public sealed class Simulator(SimulationOptions options)
 
         tier.Instances.RemoveAll(i => i.GoneAt <= t);
     }
+
+    /// <summary>A scenario's load at t; a negative or non-finite one is a broken scenario, never replayed.</summary>
+    static double Load(Func<double, double> load, double t, string what) =>
+        load(t) is var value && double.IsFinite(value) && value >= 0 ? value
+            : throw new InvalidDataException($"the scenario gives {value.ToString(System.Globalization.CultureInfo.InvariantCulture)} {what} at {Clock(t)}; a load is a finite number, 0 or more");
 
     static void Record(Tier tier, string metric, double t, double value)
     {
@@ -253,7 +293,9 @@ public sealed class Simulator(SimulationOptions options)
     }
 
     /// <summary>Step scaling: the step whose bounds (relative to the threshold) hold the breach; new instances still
-    /// warming count toward the result, so repeated breaches of one step launch once.</summary>
+    /// warming count toward the result, so repeated breaches of one step launch once. Scale-in waits while any new
+    /// instance warms up ("Set the default instance warmup for an Auto Scaling group", EC2 Auto Scaling User Guide:
+    /// dynamic scaling blocks scale-in activities until the new instances finish warming up).</summary>
     static void Step(Tier tier, double t, AlarmModel alarm, PolicyModel policy, double value, List<SimulationEvent> events)
     {
         var delta = value - alarm.Threshold;
@@ -269,7 +311,9 @@ public sealed class Simulator(SimulationOptions options)
         };
         var target = policy.AdjustmentType == "ExactCapacity" ? adjustment
             : adjustment > 0 ? Math.Max(tier.Desired, stable + adjustment) : tier.Desired + adjustment;
-        SetDesired(tier, t, Math.Clamp(target, tier.Min, tier.Max), $"{policy.Name} ({alarm.Name} at {value:0.##})", events);
+        if (target < tier.Desired && tier.Warming(t))
+            return;
+        SetDesired(tier, t, Math.Clamp(target, tier.Min, tier.Max), $"{policy.Name} ({alarm.Name} at {value:0.##})", events, policy.WarmupSeconds);
     }
 
     /// <summary>Target tracking as AWS runs it: out after 3 one-minute data points above the target, in after 15 below
@@ -297,17 +341,19 @@ public sealed class Simulator(SimulationOptions options)
             tier.TrackingStreak[policy.Name] = streak;
             var capacity = tracking.Metric == Tracking.Backlog ? (tier.Backlog + tier.InFlight) / tracking.Target : inService * current / tracking.Target;
             var wanted = Math.Clamp((int)Math.Ceiling(capacity), tier.Min, tier.Max);
-            if (streak >= 3 && wanted > tier.Desired || streak <= -15 && wanted < tier.Desired)
-                SetDesired(tier, t, wanted, $"{policy.Name} ({current:0.#} {Unit(tracking.Metric)}, target {tracking.Target})", events);
+            if (streak >= 3 && wanted > tier.Desired || streak <= -15 && wanted < tier.Desired && !tier.Warming(t))
+                SetDesired(tier, t, wanted, $"{policy.Name} ({current:0.#} {Unit(tracking.Metric)}, target {tracking.Target})", events, policy.WarmupSeconds);
         }
     }
 
     static string Unit(string metric) => metric switch { Tracking.Backlog => "jobs per instance", Tracking.Cpu => "% CPU", _ => "requests per target" };
 
-    static void SetDesired(Tier tier, double t, int desired, string reason, List<SimulationEvent> events)
+    static void SetDesired(Tier tier, double t, int desired, string reason, List<SimulationEvent> events, int? warmup)
     {
         if (desired == tier.Desired)
             return;
+        if (desired > tier.Desired)
+            tier.LaunchWarmup = warmup;
         if (desired > tier.Desired && tier.FirstOverloadAt is not null)
             tier.FirstScaleOutAt ??= t;
         events.Add(new(t, tier.Model.Name, "scale", $"desired {tier.Desired} → {desired}: {reason}"));
@@ -317,16 +363,21 @@ public sealed class Simulator(SimulationOptions options)
     }
 
     /// <summary>Launches or terminates until the active instances match the desired capacity. A launch serves after
-    /// its boot and, behind the balancer, healthy-threshold x interval of passing checks; it counts in the group's
-    /// metrics after the warm-up. A terminating instance stops serving at once and is gone after draining.</summary>
+    /// its boot and, behind a balancer, one passing health check: a newly registered target needs one, not the healthy
+    /// threshold, which only brings an unhealthy target back ("Health checks for Application Load Balancer target
+    /// groups"; the same for network target groups and classic balancers); the check comes within one interval. It
+    /// counts in the group's metrics after the warm-up of the policy that launched it (its estimatedInstanceWarmup),
+    /// else the group's. A terminating instance stops serving at once and is gone after draining.</summary>
     void Reconcile(Tier tier, double t, List<SimulationEvent> events)
     {
         var active = tier.Active().ToList();
+        var warmup = tier.LaunchWarmup ?? tier.Model.WarmupSeconds;
+        tier.LaunchWarmup = null;
         for (var i = active.Count; i < tier.Desired; i++)
         {
             var inService = t + options.BootSeconds;
-            var serving = tier.Model.Web ? inService + tier.Model.HealthyThreshold * tier.Model.HealthCheckInterval : inService;
-            tier.Instances.Add(new Instance(t, inService, serving, inService + tier.Model.WarmupSeconds));
+            var serving = tier.Model.Web ? inService + tier.Model.HealthCheckInterval : inService;
+            tier.Instances.Add(new Instance(t, inService, serving, inService + warmup));
             events.Add(new(t, tier.Model.Name, "launch", $"serves at {Clock(serving)}"));
         }
 

@@ -26,8 +26,10 @@ public sealed record Tracking(string Metric, double Target)
     }
 }
 
-/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking.</summary>
-public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, Tracking? Tracking);
+/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking;
+/// WarmupSeconds is its own estimatedInstanceWarmup, which overrides the group's default for what it launches.</summary>
+public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, Tracking? Tracking,
+    int? WarmupSeconds = null);
 
 /// <summary>A CloudWatch alarm as registered, with the policy it invokes.</summary>
 public sealed record AlarmModel(string Name, string Namespace, string Metric, string Statistic, int Period, int EvaluationPeriods, int DatapointsToAlarm,
@@ -44,9 +46,11 @@ public sealed record AlarmModel(string Name, string Namespace, string Metric, st
 
 public sealed record ScheduleModel(string Name, string Recurrence, string TimeZone, int? Min, int? Max, int? Desired);
 
-/// <summary>One auto-scaling group and everything around it that decides its capacity, read from the planned graph.</summary>
+/// <summary>One auto-scaling group and everything around it that decides its capacity, read from the planned graph.
+/// WarmupSeconds: the group's default instance warm-up, else its default cooldown (AWS's fallback for step and
+/// target-tracking policies), else 300 s.</summary>
 public sealed record TierModel(string Name, bool Web, string InstanceType, bool DetailedMonitoring, int Min, int Max, int Desired, int WarmupSeconds,
-    int HealthyThreshold, int HealthCheckInterval, int DeregistrationDelay, int DrainSeconds, IReadOnlyList<string> TerminationPolicies,
+    int HealthCheckInterval, int DeregistrationDelay, int DrainSeconds, IReadOnlyList<string> TerminationPolicies,
     IReadOnlyList<AlarmModel> Alarms, IReadOnlyList<PolicyModel> TargetTracking, IReadOnlyList<ScheduleModel> Schedules)
 {
     public static IReadOnlyList<TierModel> From(PlanDocument plan)
@@ -69,7 +73,7 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             policy.Name, Text(policy.Inputs["adjustmentType"]) ?? "ChangeInCapacity", Number(policy.Inputs["minAdjustmentMagnitude"]),
             [.. Items(policy.Inputs["stepAdjustments"]).Select(step => new Step(Double(step["metricIntervalLowerBound"]), Double(step["metricIntervalUpperBound"]),
                 Number(step["scalingAdjustment"]) ?? 0))],
-            Tracking.Of(policy.Inputs["targetTrackingConfiguration"])));
+            Tracking.Of(policy.Inputs["targetTrackingConfiguration"]), Number(policy.Inputs["estimatedInstanceWarmup"])));
         var alarms = graph.OfType(Types.Alarm).Select(alarm => (alarm, policy: Items(alarm.Inputs["alarmActions"]).Select(Text)
                 .Select(arn => arn is null ? null : policies.GetValueOrDefault(arn)).FirstOrDefault(policy => policy is not null)))
             .Where(pair => pair.policy is not null)
@@ -84,8 +88,8 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
 
         return new TierModel(group.Name, targetGroup is not null || classic is not null, Text(template?.Inputs["instanceType"]) ?? "t3.micro",
             Text(template?.Inputs["monitoring"]?["enabled"]) == "true", Number(group.Inputs["minSize"]) ?? 0, Number(group.Inputs["maxSize"]) ?? 1,
-            Number(group.Inputs["desiredCapacity"]) ?? 1, Number(group.Inputs["defaultInstanceWarmup"]) ?? 300,
-            Number(health?["healthyThreshold"]) ?? 5, Number(health?["interval"]) ?? 30,
+            Number(group.Inputs["desiredCapacity"]) ?? 1, Number(group.Inputs["defaultInstanceWarmup"]) ?? Number(group.Inputs["defaultCooldown"]) ?? 300,
+            Number(health?["interval"]) ?? 30,
             Number(targetGroup?.Inputs["deregistrationDelay"]) ?? Number(classic?.Inputs["connectionDrainingTimeout"]) ?? 300, Number(hook?.Inputs["heartbeatTimeout"]) ?? 0,
             [.. Items(group.Inputs["terminationPolicies"]).Select(Text).OfType<string>()],
             alarms, [.. policies.Values.Where(policy => policy.Tracking is not null)], schedules);

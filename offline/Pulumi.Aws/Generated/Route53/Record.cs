@@ -29,6 +29,21 @@ public partial class Record : global::Pulumi.CustomResource
     [Output("aliases")]
     public Output<ImmutableArray<Outputs.RecordAlias>> Aliases { get; private set; } = null!;
 
+    [Output("setIdentifier")]
+    public Output<string?> SetIdentifier { get; private set; } = null!;
+
+    [Output("healthCheckId")]
+    public Output<string?> HealthCheckId { get; private set; } = null!;
+
+    [Output("latencyRoutingPolicies")]
+    public Output<ImmutableArray<Outputs.RecordLatencyRoutingPolicy>> LatencyRoutingPolicies { get; private set; } = null!;
+
+    [Output("geolocationRoutingPolicies")]
+    public Output<ImmutableArray<Outputs.RecordGeolocationRoutingPolicy>> GeolocationRoutingPolicies { get; private set; } = null!;
+
+    [Output("failoverRoutingPolicies")]
+    public Output<ImmutableArray<Outputs.RecordFailoverRoutingPolicy>> FailoverRoutingPolicies { get; private set; } = null!;
+
     public Record(string name, RecordArgs args, CustomResourceOptions? options = null)
         : base("aws:route53/record:Record", name, args, Utilities.ResourceOptions(options))
     {
@@ -67,6 +82,36 @@ public sealed class RecordArgs : global::Pulumi.ResourceArgs
 
     [Input("allowOverwrite")]
     public Input<bool>? AllowOverwrite { get; set; }
+
+    [Input("setIdentifier")]
+    public Input<string>? SetIdentifier { get; set; }
+
+    [Input("healthCheckId")]
+    public Input<string>? HealthCheckId { get; set; }
+
+    [Input("latencyRoutingPolicies")]
+    private InputList<Inputs.RecordLatencyRoutingPolicyArgs>? _latencyRoutingPolicies;
+    public InputList<Inputs.RecordLatencyRoutingPolicyArgs> LatencyRoutingPolicies
+    {
+        get => _latencyRoutingPolicies ??= new InputList<Inputs.RecordLatencyRoutingPolicyArgs>();
+        set => _latencyRoutingPolicies = value;
+    }
+
+    [Input("geolocationRoutingPolicies")]
+    private InputList<Inputs.RecordGeolocationRoutingPolicyArgs>? _geolocationRoutingPolicies;
+    public InputList<Inputs.RecordGeolocationRoutingPolicyArgs> GeolocationRoutingPolicies
+    {
+        get => _geolocationRoutingPolicies ??= new InputList<Inputs.RecordGeolocationRoutingPolicyArgs>();
+        set => _geolocationRoutingPolicies = value;
+    }
+
+    [Input("failoverRoutingPolicies")]
+    private InputList<Inputs.RecordFailoverRoutingPolicyArgs>? _failoverRoutingPolicies;
+    public InputList<Inputs.RecordFailoverRoutingPolicyArgs> FailoverRoutingPolicies
+    {
+        get => _failoverRoutingPolicies ??= new InputList<Inputs.RecordFailoverRoutingPolicyArgs>();
+        set => _failoverRoutingPolicies = value;
+    }
 
     public RecordArgs()
     {
