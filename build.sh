@@ -135,8 +135,8 @@ case "$command" in
     # The floor of any .NET tool: an empty console app built the same way.
     empty="$(published tools/Bench/Empty empty tools/Bench/Empty tools/Startup.props Directory.Build.props global.json)"
     exec "$tool" bench --empty-app "$empty" "$@" ;;
-  plan|cost|check|simulate|cert|config-table)
+  plan|cost|check|simulate|dashboard|cert|config-table)
     tool="$(published tools/Plan infra-tool "${tool_inputs[@]}")"
     exec "$tool" "$command" "$@" ;;
-  *) echo "usage: ./build.sh [test|build|plan <stack>|bench|cert <stack> --domain <name>|cost <stack>|check <stack>|simulate <stack> --scenario <name>|config-table|sdk]" >&2; exit 1 ;;
+  *) echo "usage: ./build.sh [test|build|plan <stack>|bench|cert <stack> --domain <name>|cost <stack>|check <stack>|simulate <stack> --scenario <name>|dashboard <stack> --out <file.png>|config-table|sdk]" >&2; exit 1 ;;
 esac

@@ -6,9 +6,10 @@ using Aws = Pulumi.Aws;
 namespace Infra.Components.Compute;
 
 /// <summary>A tier of identical instances: launch template (IMDSv2, encrypted gp3, least-privilege role),
-/// auto-scaling group with rolling refresh and draining on termination, step scaling driven by alarms,
-/// schedules and notifications. Used for the web servers and the job workers.</summary>
-public sealed class AutoScaledTier : ComponentResource
+/// auto-scaling group (one type, or a mixed instances policy with Spot) with a rolling refresh that stops on the
+/// paging alarms and draining on termination, scaling (AutoScaledTier.Scaling.cs), schedules and notifications.
+/// Used for the web servers and the job workers.</summary>
+public sealed partial class AutoScaledTier : ComponentResource
 {
     public const string Type = "infra:compute:AutoScaledTier";
 
@@ -66,7 +67,7 @@ public sealed class AutoScaledTier : ComponentResource
 
         // Named, not auto-named, so the instances' user data can name their own group when they complete the drain
         // hook (a group is replaced only when its name changes, so the fixed name never collides with itself).
-        var lifecycle = new LifecycleTarget($"{Deployment.Instance.ProjectName}-{Deployment.Instance.StackName}-{name}", $"{name}-drain");
+        var lifecycle = new LifecycleTarget(GroupNameFor(name), $"{name}-drain");
 
         var template = new Aws.Ec2.LaunchTemplate(name, new Aws.Ec2.LaunchTemplateArgs
         {
@@ -128,25 +129,20 @@ public sealed class AutoScaledTier : ComponentResource
             DefaultCooldown = args.DefaultCooldownSeconds,
             DefaultInstanceWarmup = args.DefaultInstanceWarmupSeconds,
             TerminationPolicies = args.TerminationPolicies.ToArray(),
-            LaunchTemplate = new Aws.AutoScaling.Inputs.GroupLaunchTemplateArgs
-            {
-                Id = template.Id,
-                Version = template.LatestVersion.Apply(version => version.ToString()),
-            },
             Tags = groupTags,
             EnabledMetrics = GroupMetrics,
             MetricsGranularity = "1Minute",
-            InstanceRefresh = new Aws.AutoScaling.Inputs.GroupInstanceRefreshArgs
-            {
-                Strategy = "Rolling",
-                Preferences = new Aws.AutoScaling.Inputs.GroupInstanceRefreshPreferencesArgs
-                {
-                    MinHealthyPercentage = args.InstanceRefreshMinHealthyPercentage,
-                    InstanceWarmup = args.DefaultInstanceWarmupSeconds.ToString(),
-                },
-            },
+            InstanceRefresh = InstanceRefresh(args),
             MaxInstanceLifetime = args.MaxInstanceLifetimeSeconds ?? 0,
         };
+        var version = template.LatestVersion.Apply(latest => latest.ToString());
+        if (args.MixedInstances is { } mixed)
+        {
+            groupArgs.MixedInstancesPolicy = MixedInstancesArgs.Policy(mixed, args.InstanceType, template.Id, version);
+            groupArgs.CapacityRebalance = mixed.CapacityRebalance;
+        }
+        else
+            groupArgs.LaunchTemplate = new Aws.AutoScaling.Inputs.GroupLaunchTemplateArgs { Id = template.Id, Version = version };
         if (args.Kind == TierKind.Web && args.LoadBalancerNames is { } classicBalancers)
             groupArgs.LoadBalancers = classicBalancers;
         var group = new Aws.AutoScaling.Group(name, groupArgs, new CustomResourceOptions { Parent = this, IgnoreChanges = OwnedByScaling(args) });
@@ -175,64 +171,7 @@ public sealed class AutoScaledTier : ComponentResource
             QueuePolicy(name, queue, instanceRole);
         var topicArn = Notifications(name, args, group, tags);
 
-        var policies = new Dictionary<string, Output<string>>();
-        var alarms = new List<Output<string>>();
-        foreach (var rule in args.ScalingRules)
-        {
-            var policy = new Aws.AutoScaling.Policy($"{name}-{rule.Name}", new Aws.AutoScaling.PolicyArgs
-            {
-                Name = $"{name}-{rule.Name}",
-                AutoscalingGroupName = group.Name,
-                PolicyType = "StepScaling",
-                AdjustmentType = rule.AdjustmentType,
-                MinAdjustmentMagnitude = rule.MinAdjustmentMagnitude!,
-                MetricAggregationType = rule.MetricAggregationType,
-                EstimatedInstanceWarmup = rule.EstimatedInstanceWarmupSeconds!,
-                StepAdjustments = rule.Steps.Select(step => new Aws.AutoScaling.Inputs.PolicyStepAdjustmentArgs
-                {
-                    ScalingAdjustment = step.Adjustment,
-                    MetricIntervalLowerBound = step.LowerBound?.ToString(System.Globalization.CultureInfo.InvariantCulture)!,
-                    MetricIntervalUpperBound = step.UpperBound?.ToString(System.Globalization.CultureInfo.InvariantCulture)!,
-                }).ToArray(),
-            }, child);
-            policies[rule.Name] = policy.Arn;
-
-            var alarmActions = new InputList<string> { policy.Arn };
-            var okActions = new InputList<string>();
-            if (topicArn is not null)
-            {
-                alarmActions.Add(topicArn);
-                okActions.Add(topicArn);
-            }
-
-            foreach (var (suffix, dimensions) in Dimensions(rule, group, args))
-            {
-                var alarmName = $"{name}-{rule.Name}{suffix}";
-                var alarm = new Aws.CloudWatch.MetricAlarm(alarmName, new Aws.CloudWatch.MetricAlarmArgs
-                {
-                    AlarmDescription = $"{rule.Metric.Namespace}/{rule.Metric.Name} {rule.Comparison} {rule.Threshold}: step scaling of {name}",
-                    Namespace = rule.Metric.Namespace,
-                    MetricName = rule.Metric.Name,
-                    Dimensions = dimensions,
-                    Statistic = rule.Statistic,
-                    Period = rule.PeriodSeconds,
-                    EvaluationPeriods = rule.EvaluationPeriods,
-                    ComparisonOperator = rule.Comparison,
-                    Threshold = rule.Threshold,
-                    TreatMissingData = rule.TreatMissingData,
-                    AlarmActions = alarmActions,
-                    OkActions = okActions,
-                    Tags = Tagging.Named(tags, alarmName),
-                }, child);
-                alarms.Add(alarm.Name);
-            }
-        }
-
-        if (args.Queue is { Use: QueueUse.Consume, DeadLetterName: { } deadLetters })
-            alarms.Add(DeadLetterAlarm(name, deadLetters, topicArn, tags).Name);
-
-        if (args.BacklogTarget is { } backlog)
-            policies["backlog"] = BacklogTracking(name, backlog, args.Queue ?? throw Wiring.Missing(nameof(args.Queue)), group).Arn;
+        var policies = Scale(name, args, group);
 
         foreach (var schedule in args.Schedules)
             new Aws.AutoScaling.Schedule($"{name}-{schedule.Name}", new Aws.AutoScaling.ScheduleArgs
@@ -250,16 +189,42 @@ public sealed class AutoScaledTier : ComponentResource
         GroupArn = group.Arn;
         LaunchTemplateId = template.Id;
         RoleArn = instanceRole.Arn;
-        PolicyArns = Output.All(policies.Select(pair => pair.Value.Apply(arn => KeyValuePair.Create(pair.Key, arn))))
+        PolicyArns = Output.All(policies.Policies.Select(pair => pair.Value.Apply(arn => KeyValuePair.Create(pair.Key, arn))))
             .Apply(pairs => pairs.ToImmutableDictionary());
-        AlarmNames = Output.All(alarms);
+        AlarmNames = Output.All(policies.Alarms);
         TopicArn = topicArn is null ? Output.Create((string?)null) : topicArn.Apply(arn => (string?)arn);
         ScaleOutReactionSeconds = Output.Create(ReactionSeconds(args));
         RegisterOutputs();
     }
 
-    /// <summary>Target tracking's own scale-out alarm waits for 3 one-minute data points.</summary>
-    const int TargetTrackingAlarmSeconds = 3 * 60;
+    /// <summary>The group's fixed name, &lt;project&gt;-&lt;stack&gt;-&lt;tier&gt;: alarms and dashboards can name it before it exists.</summary>
+    public static string GroupNameFor(string tier) => $"{Deployment.Instance.ProjectName}-{Deployment.Instance.StackName}-{tier}";
+
+    /// <summary>A rolling refresh whenever the launch template changes, keeping the minimum healthy percentage: a
+    /// pause at each checkpoint so the paging alarms can see the new version serve, and a stop as soon as one of them
+    /// goes to ALARM (alarmSpecification). Instances already on the new version are skipped;
+    /// scale-in protected instances are waited for, not replaced under a job. No automatic rollback: the provider
+    /// behind Pulumi.Aws 7.x sets the new launch template on the group before it starts the refresh, so a rollback
+    /// would return to the new version and loop (hashicorp/terraform-provider-aws#34189, open; README, Safe rollouts).</summary>
+    static Aws.AutoScaling.Inputs.GroupInstanceRefreshArgs InstanceRefresh(AutoScaledTierArgs args)
+    {
+        var preferences = new Aws.AutoScaling.Inputs.GroupInstanceRefreshPreferencesArgs
+        {
+            MinHealthyPercentage = args.InstanceRefreshMinHealthyPercentage,
+            InstanceWarmup = args.DefaultInstanceWarmupSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            CheckpointPercentages = args.Rollout.CheckpointPercentages.ToArray(),
+            CheckpointDelay = args.Rollout.CheckpointDelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            SkipMatching = true,
+            ScaleInProtectedInstances = "Wait",
+            AutoRollback = false,
+        };
+        if (args.Rollout.StopOnAlarms is { } alarms)
+            preferences.AlarmSpecification = new Aws.AutoScaling.Inputs.GroupInstanceRefreshPreferencesAlarmSpecificationArgs
+            {
+                Alarms = alarms.Apply(names => names.Order(StringComparer.Ordinal).ToImmutableArray()),
+            };
+        return new Aws.AutoScaling.Inputs.GroupInstanceRefreshArgs { Strategy = "Rolling", Preferences = preferences };
+    }
 
     /// <summary>The group's inputs that scaling owns once it exists, so an update after `pulumi refresh` does not
     /// reset them: the desired capacity (scaling policies and schedules move it), and minSize or maxSize when a
@@ -270,12 +235,6 @@ public sealed class AutoScaledTier : ComponentResource
         .. args.Schedules.Any(schedule => schedule.Min != args.MinSize) ? new[] { "minSize" } : [],
         .. args.Schedules.Any(schedule => schedule.Max != args.MaxSize) ? new[] { "maxSize" } : [],
     ];
-
-    internal static int? ReactionSeconds(AutoScaledTierArgs args) =>
-        args.ScalingRules.Where(rule => rule.ScalesOut)
-            .Select(rule => rule.PeriodSeconds * rule.EvaluationPeriods + (rule.EstimatedInstanceWarmupSeconds ?? args.DefaultInstanceWarmupSeconds))
-            .Concat(args.BacklogTarget is null ? [] : [TargetTrackingAlarmSeconds + args.DefaultInstanceWarmupSeconds])
-            .Cast<int?>().Min();
 
     /// <summary>Least privilege on the job queue: workers receive, delete and extend the visibility of messages; web
     /// servers only send. With a customer key, consumers decrypt and senders also generate data keys.</summary>
@@ -316,30 +275,10 @@ public sealed class AutoScaledTier : ComponentResource
             KmsMasterKeyId = notifications.KmsKeyId!,
             Tags = Tagging.Named(tags, $"{name}-events"),
         }, child);
-        var account = Policies.Account(this);
         new Aws.Sns.TopicPolicy($"{name}-events", new Aws.Sns.TopicPolicyArgs
         {
             Arn = topic.Arn,
-            Policy = Policies.Document(this,
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AccountUse",
-                    Actions = { "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "AWS", Identifiers = { account } } },
-                },
-                new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
-                {
-                    Sid = "AlarmsOfThisAccount",
-                    Actions = { "sns:Publish" },
-                    Resources = { topic.Arn },
-                    Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudwatch.amazonaws.com" } } },
-                    Conditions =
-                    {
-                        new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } },
-                    },
-                },
-                Policies.DenyInsecureTransport("sns", topic.Arn)),
+            Policy = Policies.AlarmTopic(this, topic.Arn),
         }, child);
         return topic;
     }
@@ -390,101 +329,6 @@ public sealed class AutoScaledTier : ComponentResource
                 }),
         }, new CustomResourceOptions { Parent = this });
     }
-
-    /// <summary>A job that failed maxReceiveCount times waits in the dead-letter queue: someone should look.</summary>
-    Aws.CloudWatch.MetricAlarm DeadLetterAlarm(string name, Output<string> deadLetters, Output<string>? topicArn, IReadOnlyDictionary<string, string> tags)
-    {
-        var actions = new InputList<string>();
-        if (topicArn is not null)
-            actions.Add(topicArn);
-        return new Aws.CloudWatch.MetricAlarm($"{name}-dead-letters", new Aws.CloudWatch.MetricAlarmArgs
-        {
-            AlarmDescription = $"Jobs of {name} failed repeatedly and wait in the dead-letter queue",
-            Namespace = "AWS/SQS",
-            MetricName = "ApproximateNumberOfMessagesVisible",
-            Dimensions = { { "QueueName", deadLetters } },
-            Statistic = "Maximum",
-            Period = 300,
-            EvaluationPeriods = 1,
-            ComparisonOperator = "GreaterThanThreshold",
-            Threshold = 0,
-            TreatMissingData = "notBreaching",
-            AlarmActions = actions,
-            Tags = Tagging.Named(tags, $"{name}-dead-letters"),
-        }, new CustomResourceOptions { Parent = this });
-    }
-
-    /// <summary>AWS's recommended worker scaling: keep visible messages per in-service instance at the target
-    /// (metric math over the queue and the group's own GroupInServiceInstances, which the group publishes).</summary>
-    Aws.AutoScaling.Policy BacklogTracking(string name, BacklogTargetArgs backlog, QueueAccess queue, Aws.AutoScaling.Group group)
-    {
-        Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs Metric(
-            string id, string metricNamespace, string metricName, string dimension, Input<string> value, string stat) => new()
-        {
-            Id = id,
-            ReturnData = false,
-            MetricStat = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatArgs
-            {
-                Stat = stat,
-                Metric = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricArgs
-                {
-                    Namespace = metricNamespace,
-                    MetricName = metricName,
-                    Dimensions =
-                    {
-                        new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricMetricStatMetricDimensionArgs
-                        {
-                            Name = dimension, Value = value,
-                        },
-                    },
-                },
-            },
-        };
-
-        return new Aws.AutoScaling.Policy($"{name}-backlog", new Aws.AutoScaling.PolicyArgs
-        {
-            Name = $"{name}-backlog",
-            AutoscalingGroupName = group.Name,
-            PolicyType = "TargetTrackingScaling",
-            TargetTrackingConfiguration = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationArgs
-            {
-                TargetValue = backlog.BacklogPerInstance,
-                CustomizedMetricSpecification = new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationArgs
-                {
-                    Metrics =
-                    {
-                        Metric("visible", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", queue.Name, "Sum"),
-                        Metric("instances", "AWS/AutoScaling", "GroupInServiceInstances", "AutoScalingGroupName", group.Name, "Average"),
-                        new Aws.AutoScaling.Inputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecificationMetricArgs
-                        {
-                            Id = "backlog", Label = "Visible messages per in-service instance", Expression = "visible / instances", ReturnData = true,
-                        },
-                    },
-                },
-            },
-        }, new CustomResourceOptions { Parent = this });
-    }
-
-    /// <summary>The alarms a rule needs, each with its name suffix: one for group metrics, one per target group that
-    /// receives traffic for load-balancer metrics (a group that gets none reports nothing, so its alarm never fires).</summary>
-    static IEnumerable<(string Suffix, InputMap<string> Dimensions)> Dimensions(ScalingRule rule, Aws.AutoScaling.Group group, AutoScaledTierArgs args)
-    {
-        if (rule.Metric.Dimensions is { } given)
-            return [("", (InputMap<string>)given.ToDictionary(pair => pair.Key, pair => pair.Value))];
-        if (rule.Metric.Namespace == "AWS/ELB")
-            return [("", new InputMap<string> { { "LoadBalancerName", args.ClassicLoadBalancerName ?? throw Wiring.Missing(nameof(args.ClassicLoadBalancerName)) } })];
-        if (rule.Metric.Namespace == "AWS/SQS")
-            return [("", new InputMap<string> { { "QueueName", args.Queue?.Name ?? throw Wiring.Missing(nameof(args.Queue)) } })];
-        if (rule.Metric.Namespace != "AWS/ApplicationELB")
-            return [("", new InputMap<string> { { "AutoScalingGroupName", group.Name } })];
-        var loadBalancer = args.LoadBalancerArnSuffix ?? throw BehindNoBalancer(rule);
-        var targetGroups = args.TargetGroupArnSuffixes is { Count: > 0 } suffixes ? suffixes : throw BehindNoBalancer(rule);
-        return targetGroups.OrderBy(pair => pair.Key, StringComparer.Ordinal).Select(pair =>
-            (targetGroups.Count == 1 ? "" : $"-{pair.Key}", new InputMap<string> { { "TargetGroup", pair.Value }, { "LoadBalancer", loadBalancer } }));
-    }
-
-    static ArgumentException BehindNoBalancer(ScalingRule rule) =>
-        new($"scaling rule '{rule.Name}' watches a load-balancer metric, but the tier has no TargetGroupArnSuffixes and LoadBalancerArnSuffix");
 
     Output<string>? Notifications(string name, AutoScaledTierArgs args, Aws.AutoScaling.Group group, IReadOnlyDictionary<string, string> tags)
     {

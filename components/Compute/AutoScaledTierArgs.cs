@@ -43,7 +43,7 @@ public sealed record QueueAccess(Output<string> Arn, Output<string> Url, Output<
     public Output<string>? DeadLetterName { get; init; }
 }
 
-/// <summary>Target tracking on the queue backlog per in-service instance (AWS's recommended way to scale workers).</summary>
+/// <summary>Target tracking on the jobs waiting or in progress per in-service instance (AWS recommends backlog per instance for workers).</summary>
 public sealed record BacklogTargetArgs(double BacklogPerInstance);
 
 public sealed record UserDataArgs
@@ -90,6 +90,14 @@ public sealed record AutoScaledTierArgs
     /// <summary>Workers: scale by target tracking on backlog per instance instead of step rules.</summary>
     public BacklogTargetArgs? BacklogTarget { get; init; }
 
+    /// <summary>Target tracking on a predefined metric (requests per target, CPU), beside any step rules.</summary>
+    public TargetTrackingArgs? TargetTracking { get; init; }
+
+    /// <summary>Several instance types and Spot instead of the one instance type on demand.</summary>
+    public MixedInstancesArgs? MixedInstances { get; init; }
+
+    public RolloutArgs Rollout { get; init; } = new();
+
     public AmiArgs Ami { get; init; } = new();
     public string InstanceType { get; init; } = "t3.micro";
 
@@ -126,8 +134,10 @@ public sealed record AutoScaledTierArgs
 
     /// <summary>The catalogue's architecture; for a type it does not list, Graviton naming (t4g, m7g, c7gn: a g
     /// after the generation) means arm64.</summary>
-    public string Architecture => InstanceTypes.Find(InstanceType)?.Architecture
-        ?? (Regex.IsMatch(InstanceType, @"^[a-z]+\d+[a-z]*g[a-z]*\.") ? "arm64" : "x86_64");
+    public string Architecture => ArchitectureOf(InstanceType);
+
+    internal static string ArchitectureOf(string instanceType) => InstanceTypes.Find(instanceType)?.Architecture
+        ?? (Regex.IsMatch(instanceType, @"^[a-z]+\d+[a-z]*g[a-z]*\.") ? "arm64" : "x86_64");
 
     /// <summary>How image names spell each architecture (Amazon Linux x86_64/arm64, Ubuntu amd64, Bottlerocket aarch64).</summary>
     static readonly IReadOnlyDictionary<string, string[]> ArchitectureSpellings = new Dictionary<string, string[]>
@@ -198,6 +208,17 @@ public sealed record AutoScaledTierArgs
             checks.Require(MinSize >= 1, "minSize", MinSize, "must be at least 1 when scaling on backlog per instance");
         }
 
+        if (TargetTracking is { } tracking)
+        {
+            checks.Require(double.IsFinite(tracking.Target) && tracking.Target > 0 && (tracking.Metric != TrackedMetric.Cpu || tracking.Target <= 100),
+                "targetTracking.target", tracking.Target, tracking.Metric == TrackedMetric.Cpu ? "must be a CPU percentage above 0, at most 100" : "must be above 0");
+            if (tracking.Metric == TrackedMetric.RequestsPerTarget)
+                checks.Require(Kind == TierKind.Web, "targetTracking.metric", "requestCountPerTarget",
+                    "is the balancer's metric of the web tier (ALBRequestCountPerTarget); use cpu");
+        }
+
+        MixedInstances?.Validate(checks.Scoped("mixedInstances"), InstanceType, Architecture, MaxSize);
+        Rollout.Validate(checks.Scoped("instanceRefresh"));
         Notifications?.Validate(checks.Scoped("notifications"));
         return checks.Problems;
     }

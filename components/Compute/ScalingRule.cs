@@ -86,6 +86,22 @@ public sealed record ScalingRule
     };
 }
 
+public enum TrackedMetric
+{
+    /// <summary>ALBRequestCountPerTarget: requests per minute per registered target (application balancers only).</summary>
+    RequestsPerTarget,
+    /// <summary>ASGAverageCPUUtilization: the group's average CPU percentage.</summary>
+    Cpu,
+}
+
+/// <summary>Target tracking on a predefined metric: Auto Scaling creates and owns its alarms (out after 3 minutes
+/// above the target, in after 15 below 90 % of it).</summary>
+public sealed record TargetTrackingArgs(TrackedMetric Metric, double Target)
+{
+    public string PredefinedMetricType => Metric == TrackedMetric.Cpu ? "ASGAverageCPUUtilization" : "ALBRequestCountPerTarget";
+    public string PolicyName => Metric == TrackedMetric.Cpu ? "cpu-target" : "requests-target";
+}
+
 public sealed record ScheduleArgs(string Name, string Recurrence, string TimeZone, int Min, int Max, int Desired);
 
 public sealed record NotificationArgs

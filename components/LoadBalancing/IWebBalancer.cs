@@ -12,10 +12,10 @@ public sealed record BalancerAttachment
     /// <summary>Classic: the balancer the group attaches to by name.</summary>
     public Output<ImmutableArray<string>>? LoadBalancerNames { get; init; }
 
-    /// <summary>Application: the TargetGroup dimension of response-time alarms, by target port.</summary>
+    /// <summary>Application and network: the TargetGroup dimension of alarms, by target port (forwarded groups only).</summary>
     public IReadOnlyDictionary<string, Output<string>> TargetGroupArnSuffixes { get; init; } = new Dictionary<string, Output<string>>();
 
-    /// <summary>Application: the LoadBalancer dimension.</summary>
+    /// <summary>Application and network: the LoadBalancer dimension.</summary>
     public Output<string>? LoadBalancerArnSuffix { get; init; }
 
     /// <summary>Classic: the LoadBalancerName dimension of AWS/ELB Latency.</summary>

@@ -109,7 +109,13 @@ public sealed class NetworkLoadBalancer : ComponentResource, IWebBalancer
         var scheme = args.Listeners.Any(listener => listener.Port == 443) ? "https" : "http";
         Url = args.Dns is { } alias ? Output.Create($"{scheme}://{alias.DomainName}") : Output.Format($"{scheme}://{balancer.DnsName}");
         TargetGroupArns = Output.All(targetGroups.Values.Select(group => group.Arn));
-        Attachment = new BalancerAttachment { TargetGroupArns = TargetGroupArns };
+        Attachment = new BalancerAttachment
+        {
+            TargetGroupArns = TargetGroupArns,
+            // Every listener forwards, so every target group is watched (AWS/NetworkELB UnHealthyHostCount).
+            TargetGroupArnSuffixes = targetGroups.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value.ArnSuffix),
+            LoadBalancerArnSuffix = balancer.ArnSuffix,
+        };
         RegisterOutputs();
     }
 }

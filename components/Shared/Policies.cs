@@ -42,6 +42,33 @@ public static class Policies
     public static Output<string> Region(Resource parent) =>
         Aws.GetRegion.Invoke(null, new InvokeOptions { Parent = parent }).Apply(result => result.Region);
 
+    /// <summary>A topic's policy: this account may use it, this account's CloudWatch alarms may publish to it, and only
+    /// over TLS (Auto Scaling publishes with its service-linked role, an identity of the account).</summary>
+    public static Output<string> AlarmTopic(Resource parent, Output<string> topicArn)
+    {
+        var account = Account(parent);
+        return Document(parent,
+            new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Sid = "AccountUse",
+                Actions = { "sns:Publish", "sns:Subscribe", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:ListSubscriptionsByTopic" },
+                Resources = { topicArn },
+                Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "AWS", Identifiers = { account } } },
+            },
+            new Aws.Iam.Inputs.GetPolicyDocumentStatementInputArgs
+            {
+                Sid = "AlarmsOfThisAccount",
+                Actions = { "sns:Publish" },
+                Resources = { topicArn },
+                Principals = { new Aws.Iam.Inputs.GetPolicyDocumentStatementPrincipalInputArgs { Type = "Service", Identifiers = { "cloudwatch.amazonaws.com" } } },
+                Conditions =
+                {
+                    new Aws.Iam.Inputs.GetPolicyDocumentStatementConditionInputArgs { Test = "StringEquals", Variable = "aws:SourceAccount", Values = { account } },
+                },
+            },
+            DenyInsecureTransport("sns", topicArn));
+    }
+
     /// <summary>The partition (aws, aws-cn, aws-us-gov) ARNs of the stack's region start with.</summary>
     public static Output<string> Partition(Resource parent) =>
         Aws.GetPartition.Invoke(null, new InvokeOptions { Parent = parent }).Apply(result => result.Partition);

@@ -17,14 +17,17 @@ public static class QueueConfig
     static readonly string[] QueueKeys =
         ["jobTimeoutSeconds", "visibilityTimeoutSeconds", "retentionSeconds", "maxReceiveCount", "receiveWaitTimeSeconds", "kmsKeyArn"];
 
-    public static Settings Read(Section? section, IReadOnlyDictionary<string, string> tags)
+    /// <param name="environment">prod scales workers on backlog per instance by default: the seeds' steps leave it
+    /// overloaded (README, Will it scale in time; examples/Pulumi.seed-steps.yaml keeps them).</param>
+    public static Settings Read(Section? section, IReadOnlyDictionary<string, string> tags, EnvironmentKind environment = EnvironmentKind.Dev)
     {
         var metricSection = section?.Object("metric");
         var metric = metricSection is null ? null
             : new MetricArgs(metricSection.String("namespace", ""), metricSection.String("name", ""), metricSection.StringMap("dimensions"));
         var queue = ReadQueue(section, tags);
-        var mode = section?.String("scaling", "steps") ?? "steps";
-        var backlog = section?.Double("backlogPerInstance", 10) ?? 10;
+        var defaultMode = environment == EnvironmentKind.Prod && metric is null ? "targetTracking" : "steps";
+        var mode = section?.String("scaling", defaultMode) ?? defaultMode;
+        var backlog = section?.Double("backlogPerInstance", 1) ?? 1;
         var high = ScalingRule.QueueHigh(section?.Double("scaleOutAbove", 20) ?? 20, section?.Int("scaleOutAfterMinutes", 2) ?? 2, metric);
         var low = ScalingRule.QueueLow(section?.Double("scaleInBelow", 5) ?? 5, section?.Int("scaleInAfterMinutes", 45) ?? 45, metric);
 

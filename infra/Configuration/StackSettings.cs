@@ -1,6 +1,7 @@
 using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
+using Infra.Components.Monitoring;
 using Infra.Components.Network;
 using Infra.Components.Queue;
 using Infra.Components.Shared;
@@ -23,6 +24,7 @@ public sealed record StackSettings(
     JobQueueArgs? Queue,
     AssetDistributionArgs Assets,
     NotificationArgs? Notifications,
+    AlertArgs Alerts,
     IReadOnlyList<AcknowledgedFinding> Acknowledgements)
 {
     public const string Namespace = "infra";
@@ -50,7 +52,7 @@ public sealed record StackSettings(
         var notifications = NotificationsConfig.Read(Read("notifications"));
         var loadBalancer = LoadBalancerConfig.Read(Read("loadBalancer"), environment, Get, tags);
         var workerSection = Read("worker");
-        var queue = QueueConfig.Read(workerSection.Object("queue"), tags);
+        var queue = QueueConfig.Read(workerSection.Object("queue"), tags, environment);
         var settings = new StackSettings(
             environment,
             region ?? "",
@@ -62,6 +64,7 @@ public sealed record StackSettings(
             queue.Queue,
             AssetsConfig.Read(Read("assets"), environment, ProjectPaths.Resolve, tags),
             notifications,
+            AlertsConfig.Read(Read("alerts")),
             ReadAcknowledgements(Section.ParseItems($"{Namespace}:acknowledgements", Get("acknowledgements"), problems, refused, keysRead)));
 
         problems.AddRange(settings.Network.Validate($"{Namespace}:network"));
@@ -76,6 +79,9 @@ public sealed record StackSettings(
             problems.AddRange(checks.Problems);
         }
 
+        var alertChecks = new Checks($"{Namespace}:alerts");
+        settings.Alerts.Validate(alertChecks);
+        problems.AddRange(alertChecks.Problems);
         if (settings.Queue is { } jobQueue)
             problems.AddRange(jobQueue.Validate($"{Namespace}:worker.queue"));
         problems.AddRange(settings.Assets.Validate($"{Namespace}:assets"));

@@ -48,6 +48,9 @@ public static class TierConfig
             },
             ScalingRules = kind == TierKind.Web ? WebRules(section.Object("alarms"), detailed, balancer) : queue?.Rules ?? [],
             BacklogTarget = queue?.BacklogTarget,
+            TargetTracking = kind == TierKind.Web ? ReadTargetTracking(section.Object("targetTracking"), balancer) : null,
+            MixedInstances = ReadMixedInstances(section.Object("mixedInstances")),
+            Rollout = ReadRollout(section.Object("instanceRefresh")),
             Schedules = ReadSchedules(section),
             Tags = tags,
         };
@@ -71,6 +74,42 @@ public static class TierConfig
                 _ => [ScalingRule.LatencyHigh(latency)],
             },
         ];
+    }
+
+    /// <summary>requestCountPerTarget needs the application balancer's ALBRequestCountPerTarget; cpu works behind any.</summary>
+    static TargetTrackingArgs? ReadTargetTracking(Section? section, LoadBalancerType balancer)
+    {
+        if (section is null)
+            return null;
+        var metric = section.String("metric", "cpu") == "requestCountPerTarget" ? TrackedMetric.RequestsPerTarget : TrackedMetric.Cpu;
+        if (metric == TrackedMetric.RequestsPerTarget && balancer != LoadBalancerType.Application)
+            section.Report("metric", "requestCountPerTarget", $"needs an application load balancer (ALBRequestCountPerTarget); the {balancer.ToString().ToLowerInvariant()} balancer has none: use cpu");
+        return new TargetTrackingArgs(metric, section.Double("target", metric == TrackedMetric.Cpu ? 50 : 1000));
+    }
+
+    static MixedInstancesArgs? ReadMixedInstances(Section? section)
+    {
+        if (section is null)
+            return null;
+        var defaults = new MixedInstancesArgs();
+        return new MixedInstancesArgs
+        {
+            InstanceTypes = section.Strings("instanceTypes") ?? [],
+            OnDemandBaseCapacity = section.Int("onDemandBaseCapacity", defaults.OnDemandBaseCapacity),
+            OnDemandPercentageAboveBaseCapacity = section.Int("onDemandPercentageAboveBaseCapacity", defaults.OnDemandPercentageAboveBaseCapacity),
+            SpotAllocationStrategy = section.String("spotAllocationStrategy", defaults.SpotAllocationStrategy),
+            CapacityRebalance = section.Bool("capacityRebalance", defaults.CapacityRebalance),
+        };
+    }
+
+    static RolloutArgs ReadRollout(Section? section)
+    {
+        var defaults = new RolloutArgs();
+        return section is null ? defaults : new RolloutArgs
+        {
+            CheckpointPercentages = section.Ints("checkpointPercentages") ?? defaults.CheckpointPercentages,
+            CheckpointDelaySeconds = section.Int("checkpointDelaySeconds", defaults.CheckpointDelaySeconds),
+        };
     }
 
     static IReadOnlyList<ScheduleArgs> ReadSchedules(Section section) =>

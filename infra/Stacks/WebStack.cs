@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Infra.Components.Cdn;
 using Infra.Components.Compute;
 using Infra.Components.LoadBalancing;
+using Infra.Components.Monitoring;
 using Infra.Components.Network;
 using Infra.Components.Queue;
 using Infra.Configuration;
@@ -43,8 +44,25 @@ public static class WebStack
         QueueAccess? Access(QueueUse use) => jobs is null ? null
             : new QueueAccess(jobs.Arn, jobs.Url, jobs.Name, jobs.KmsKeyArn, use) { DeadLetterName = jobs.DeadLetterName };
 
+        // Before the tiers, whose instance refreshes stop on its alarms; it names the groups by their fixed names.
+        var monitoring = new Monitoring("monitoring", new MonitoringArgs
+        {
+            Alerts = settings.Alerts,
+            Region = settings.Region,
+            BalancerType = balancerArgs.Type,
+            Balancer = attachment,
+            Groups = [new WatchedGroup("web", AutoScaledTier.GroupNameFor("web"), Web: true), new WatchedGroup("worker", AutoScaledTier.GroupNameFor("worker"), Web: false)],
+            QueueName = jobs?.Name,
+            DeadLetterQueueName = jobs?.DeadLetterName,
+            DistributionId = assets.DistributionId,
+            Tags = settings.Tags,
+        }, options, $"{ns}:alerts");
+        RolloutArgs Rollout(AutoScaledTierArgs tier, string name) =>
+            tier.Rollout with { StopOnAlarms = monitoring.RolloutAlarms.TryGetValue(name, out var alarms) ? alarms : null };
+
         var web = new AutoScaledTier("web", settings.Web with
         {
+            Rollout = Rollout(settings.Web, "web"),
             Queue = Access(QueueUse.Send),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.InstanceSecurityGroupId,
@@ -58,6 +76,7 @@ public static class WebStack
 
         var worker = new AutoScaledTier("worker", settings.Worker with
         {
+            Rollout = Rollout(settings.Worker, "worker"),
             SubnetIds = network.PrivateSubnetIds,
             SecurityGroupId = network.WorkerSecurityGroupId,
             Queue = Access(QueueUse.Consume),
@@ -81,6 +100,8 @@ public static class WebStack
             ["workerGroupName"] = worker.GroupName,
             ["vpcId"] = network.VpcId,
             ["notificationTopicArn"] = web.TopicArn,
+            ["pagingTopicArn"] = monitoring.PagingTopicArn,
+            ["dashboardName"] = monitoring.DashboardName,
         };
         // The names of the uploaded certificate, or of the issued ones (dns.domainName and certificateNames).
         if ((settings.LoadBalancer.IssueCertificate ? settings.LoadBalancer.IssuedNames : settings.LoadBalancer.Certificate?.DnsNames) is { Count: > 0 } names)

@@ -6,7 +6,7 @@ using Spectre.Console;
 
 namespace Infra.Plan;
 
-/// <summary>plan | cost | check | simulate | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
+/// <summary>plan | cost | check | simulate | dashboard | bench | cert | config-table. Exit codes: 0 done, 1 the stack or its configuration is wrong
 /// (the messages say what), 2 the tool itself failed (one line; the stack trace with --verbose).</summary>
 public static class Cli
 {
@@ -81,6 +81,14 @@ public static class Cli
             result.GetValue(simStack)!, result.GetValue(scenario), result.GetValue(trace), result.GetValue(hours), result.GetValue(simFormat)!,
             result.GetValue(chart), result.GetValue(outFile), output, error, interactive)));
 
+        var dashStack = new Argument<string>("stack") { Description = "The stack whose dashboard to draw." };
+        var dashOut = new Option<FileInfo>("--out") { Description = "The picture to write: .png or .svg.", Required = true };
+        var dashScenario = new Option<string>("--scenario") { Description = $"The simulated day the widgets show: {string.Join(", ", Simulate.Scenario.Names)}.", DefaultValueFactory = _ => "weekday" };
+        var dashboard = new Command("dashboard", "Draw the stack's planned CloudWatch dashboard, filled with a simulated day.")
+            { dashStack, dashOut, dashScenario, project, verbose };
+        dashboard.SetAction((result, _) => Guard(result.GetValue(verbose), error, () => DashboardAsync(result.GetValue(project)?.FullName ?? ProjectDirectory(),
+            result.GetValue(dashStack)!, result.GetValue(dashOut)!, result.GetValue(dashScenario)!, output, error, interactive)));
+
         var configTable = new Command("config-table", "Print the README's configuration table, made from schema/stack.schema.json.");
         configTable.SetAction((_, _) => Guard(false, error, async () =>
         {
@@ -88,7 +96,7 @@ public static class Cli
             return Ok;
         }));
 
-        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, check, simulate, bench, cert, configTable };
+        var root = new RootCommand("Offline tools for the infra Pulumi project.") { plan, cost, check, simulate, dashboard, bench, cert, configTable };
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
@@ -449,6 +457,45 @@ public static class Cli
             await error.WriteLineAsync($"Wrote the chart to {path}.");
         }
 
+        return Ok;
+    }
+
+    static async Task<int> DashboardAsync(string project, string stack, FileInfo outFile, string scenarioName, TextWriter output, TextWriter error, bool interactive)
+    {
+        if (!outFile.Name.EndsWith(".png", StringComparison.OrdinalIgnoreCase) && !outFile.Name.EndsWith(".svg", StringComparison.OrdinalIgnoreCase))
+        {
+            await error.WriteLineAsync($"--out {outFile.FullName}: give a .png or .svg file.");
+            return ConfigurationError;
+        }
+
+        if (!Simulate.Scenario.Names.Contains(scenarioName))
+        {
+            await error.WriteLineAsync($"--scenario {scenarioName}: one of {string.Join(", ", Simulate.Scenario.Names)}.");
+            return ConfigurationError;
+        }
+
+        var (plan, code) = await PlanStackAsync(project, stack, outFile, error, interactive, showProgress: false);
+        if (plan is null)
+            return code;
+        if (DashboardCommand.Widgets(plan) is not { Count: > 0 } widgets)
+        {
+            await error.WriteLineAsync($"{stack} plans no dashboard.");
+            return ConfigurationError;
+        }
+
+        var tiers = Simulate.TierModel.From(plan);
+        var result = new Simulate.Simulator(new Simulate.SimulationOptions()).Run(stack, tiers, Simulate.Scenario.Named(scenarioName), _ => null);
+        try
+        {
+            DashboardCommand.Draw(widgets, result, tiers, outFile.FullName);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"--out {outFile.FullName}: cannot write there ({exception.Message}).");
+            return ConfigurationError;
+        }
+
+        await output.WriteLineAsync($"Wrote the dashboard of {stack} ({widgets.Count} widgets, scenario {scenarioName}) to {outFile.FullName}.");
         return Ok;
     }
 

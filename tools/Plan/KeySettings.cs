@@ -6,6 +6,17 @@ namespace Infra.Plan;
 /// <summary>The few settings worth seeing for each resource type in the tree.</summary>
 internal static class KeySettings
 {
+    /// <summary>A metric math alarm as its expression over the metric names (math over AWS/ApplicationELB RequestCount ...).</summary>
+    static string MetricMath(PlannedResource alarm)
+    {
+        var queries = Checks.PlanGraph.Items(alarm.Inputs["metricQueries"]).ToList();
+        var expression = queries.Select(query => Checks.PlanGraph.Text(query["expression"])).FirstOrDefault(text => text is not null) ?? "";
+        foreach (var query in queries.Where(query => query["metric"] is not null))
+            expression = System.Text.RegularExpressions.Regex.Replace(expression, $@"\b{Checks.PlanGraph.Text(query["id"])}\b",
+                $"{Checks.PlanGraph.Text(query["metric"]?["namespace"])}/{Checks.PlanGraph.Text(query["metric"]?["metricName"])}");
+        return expression.Replace(" ", "", StringComparison.Ordinal);
+    }
+
     public static string Describe(PlannedResource resource)
     {
         var inputs = resource.Inputs;
@@ -61,8 +72,9 @@ internal static class KeySettings
                 ("step", Get("stepAdjustments", "0", "scalingAdjustment"))),
             "aws:autoscaling/schedule:Schedule" => Join(("", Get("recurrence")), ("", Get("timeZone")),
                 ("", $"{Get("minSize")}/{Get("desiredCapacity")}/{Get("maxSize")}")),
-            "aws:cloudwatch/metricAlarm:MetricAlarm" => Join(("", $"{Get("namespace")}/{Get("metricName")}"), ("", Get("comparisonOperator")),
-                ("threshold", Get("threshold")), ("period", Get("period")), ("x", Get("evaluationPeriods"))),
+            "aws:cloudwatch/metricAlarm:MetricAlarm" => Join(("", Get("metricName") is null ? MetricMath(resource) : $"{Get("namespace")}/{Get("metricName")}"),
+                ("", Get("extendedStatistic")), ("", Get("comparisonOperator")), ("threshold", Get("threshold")),
+                ("period", Get("period") ?? Get("metricQueries", "1", "metric", "period")), ("x", Get("evaluationPeriods"))),
             "aws:cloudfront/distribution:Distribution" => Join(("", Get("priceClass")), ("aliases", Get("aliases")),
                 ("tls", Get("viewerCertificate", "minimumProtocolVersion"))),
             "aws:s3/bucketObjectv2:BucketObjectv2" => Join(("", Get("contentType")), ("", Get("cacheControl"))),

@@ -144,11 +144,10 @@ public class AutoScaledTierTests
     }
 
     [Test]
-    public async Task Alarms_watch_cpu_and_latency_and_trigger_their_own_step_policy_and_the_topic()
+    public async Task Alarms_watch_cpu_and_latency_and_trigger_only_their_own_step_policy()
     {
         var (graph, tier) = await Build("web", Web());
         var policies = await tier.PolicyArns.ValueAsync();
-        var topic = await tier.TopicArn.ValueAsync();
         var groupName = await tier.GroupName.ValueAsync();
 
         var cpuHigh = graph.Single<Aws.CloudWatch.MetricAlarm>("web-cpu-high");
@@ -156,8 +155,9 @@ public class AutoScaledTierTests
             await cpuHigh.Threshold.ValueAsync(), await cpuHigh.ComparisonOperator.ValueAsync()),
             Is.EqualTo(((string?)"AWS/EC2", (string?)"CPUUtilization", (int?)300, (double?)70, "GreaterThanOrEqualToThreshold")));
         Assert.That(await cpuHigh.Dimensions.ValueAsync(), Is.EqualTo(new Dictionary<string, string> { ["AutoScalingGroupName"] = groupName }));
-        Assert.That(await cpuHigh.AlarmActions.ValueAsync(), Is.EqualTo(new[] { policies["cpu-high"], topic }));
-        Assert.That(await cpuHigh.OkActions.ValueAsync(), Is.EqualTo(new[] { topic }));
+        // Scaling alarms drive scaling only: no human is mailed on their ALARM or OK (they flip with each burst).
+        Assert.That(await cpuHigh.AlarmActions.ValueAsync(), Is.EqualTo(new[] { policies["cpu-high"] }));
+        Assert.That((await cpuHigh.OkActions.ValueAsync()).IsDefaultOrEmpty, Is.True);
 
         var cpuLow = graph.Single<Aws.CloudWatch.MetricAlarm>("web-cpu-low");
         Assert.That((await cpuLow.Threshold.ValueAsync(), await cpuLow.ComparisonOperator.ValueAsync()), Is.EqualTo(((double?)30, "LessThanThreshold")));
@@ -241,8 +241,6 @@ public class AutoScaledTierTests
         Assert.That((await low.Threshold.ValueAsync(), await low.ComparisonOperator.ValueAsync()), Is.EqualTo(((double?)5, "LessThanThreshold")));
         Assert.That(await low.Dimensions.ValueAsync(), Is.EquivalentTo(new Dictionary<string, string> { ["QueueName"] = "jobs-abc" }));
         Assert.That((await low.Period.ValueAsync(), await low.EvaluationPeriods.ValueAsync()), Is.EqualTo(((int?)60, 45)), "45 minutes is 45 one-minute periods");
-        var deadLetters = graph.Single<Aws.CloudWatch.MetricAlarm>("worker-dead-letters");
-        Assert.That(await deadLetters.Dimensions.ValueAsync(), Is.EquivalentTo(new Dictionary<string, string> { ["QueueName"] = "jobs-dlq-abc" }));
         Assert.That(await tier.TopicArn.ValueAsync(), Is.Null);
         Assert.That(await tier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 2 + 120));
         var script = Encoding.UTF8.GetString(Convert.FromBase64String((await graph.All<Aws.Ec2.LaunchTemplate>().Single().UserData.ValueAsync())!));
@@ -286,13 +284,13 @@ public class AutoScaledTierTests
     public async Task Backlog_target_tracking_divides_the_queues_visible_messages_by_in_service_instances()
     {
         var (graph, tier) = await Build("worker", Worker() with { ScalingRules = [], BacklogTarget = new BacklogTargetArgs(10) });
-        Assert.That(graph.All<Aws.CloudWatch.MetricAlarm>().Select(alarm => alarm.GetResourceName()), Is.EqualTo(new[] { "worker-dead-letters" }));
+        Assert.That(graph.All<Aws.CloudWatch.MetricAlarm>(), Is.Empty, "target tracking owns its alarms; dead letters page from the monitoring component");
         var policy = graph.Single<Aws.AutoScaling.Policy>("worker-backlog");
         Assert.That(await policy.PolicyType.ValueAsync(), Is.EqualTo("TargetTrackingScaling"));
         var tracking = (await policy.TargetTrackingConfiguration.ValueAsync())!;
         Assert.That(tracking.TargetValue, Is.EqualTo(10));
         var metrics = tracking.CustomizedMetricSpecification!.Metrics.ToDictionary(metric => metric.Id);
-        Assert.That(metrics["backlog"].Expression, Is.EqualTo("visible / instances"));
+        Assert.That(metrics["backlog"].Expression, Is.EqualTo("(visible + inFlight) / instances"));
         Assert.That(metrics.Values.Where(metric => metric.ReturnData == true).Select(metric => metric.Id), Is.EqualTo(new[] { "backlog" }));
         var visible = metrics["visible"].MetricStat!.Metric;
         Assert.That((visible.Namespace, visible.MetricName, visible.Dimensions.Single().Value),
@@ -318,7 +316,7 @@ public class AutoScaledTierTests
             ["aws:autoscaling/notification:Notification"] = 1, ["aws:autoscaling/policy:Policy"] = 3, ["aws:cloudwatch/metricAlarm:MetricAlarm"] = 3,
             ["aws:autoscaling/schedule:Schedule"] = 2,
         }));
-        Assert.That(worker.Registrations, Has.Count.EqualTo(15), "with the queue policy and the dead-letter alarm");
+        Assert.That(worker.Registrations, Has.Count.EqualTo(14), "with the queue policy; the dead letters page from the monitoring component");
         Assert.That(await webTier.ScaleOutReactionSeconds.ValueAsync(), Is.EqualTo(60 * 3 + 120));
     }
 

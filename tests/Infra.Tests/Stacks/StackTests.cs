@@ -38,9 +38,9 @@ public class StackTests
         Assert.That(dev.Count("aws:autoscaling/schedule:Schedule"), Is.Zero);
         Assert.That(prod.OfType("aws:autoscaling/schedule:Schedule").Select(s => (s.Inputs["recurrence"], s.Inputs["desiredCapacity"])),
             Is.EquivalentTo(new[] { ((object)"0 8 * * MON-FRI", (object)3.0), ("0 21 * * MON-FRI", 2.0) }));
-        Assert.That(prod.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Inputs["namespace"] is "AWS/EC2").Select(a => a.Inputs["period"]),
+        Assert.That(prod.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Inputs.GetValueOrDefault("namespace") is "AWS/EC2").Select(a => a.Inputs["period"]),
             Is.All.EqualTo(60.0));
-        Assert.That(dev.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Inputs["namespace"] is "AWS/EC2").Select(a => a.Inputs["period"]),
+        Assert.That(dev.OfType("aws:cloudwatch/metricAlarm:MetricAlarm").Where(a => a.Inputs.GetValueOrDefault("namespace") is "AWS/EC2").Select(a => a.Inputs["period"]),
             Is.All.EqualTo(300.0));
     }
 
@@ -117,7 +117,8 @@ public class StackTests
         var graph = await Prod();
         Assert.That(graph.Outputs.Keys, Is.EquivalentTo(new[]
         {
-            "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn", "queueUrl", "queueArn", "deadLetterQueueUrl",
+            "siteUrl", "loadBalancerDnsName", "assetDomain", "assetHosts", "assetBucket", "webGroupName", "workerGroupName", "vpcId", "notificationTopicArn",
+            "pagingTopicArn", "dashboardName", "queueUrl", "queueArn", "deadLetterQueueUrl",
             "loadBalancerZoneId", "region", "loadBalancerInternal", "loadBalancerDomainName",
         }));
         Assert.That(await Value((Output<string>)graph.Outputs["siteUrl"]!), Is.EqualTo("https://www.example.com"));
@@ -148,10 +149,11 @@ public class StackTests
     public async Task The_worker_notifies_the_same_topic_as_the_web_tier()
     {
         var graph = await Dev();
-        Assert.That(graph.Count("aws:sns/topic:Topic"), Is.EqualTo(1));
+        Assert.That(graph.OfType("aws:sns/topic:Topic").Select(topic => topic.Name), Is.EquivalentTo(new[] { "web-events", "monitoring-paging" }));
         var topics = graph.OfType("aws:autoscaling/notification:Notification").Select(n => n.Inputs["topicArn"]).Distinct();
         Assert.That(topics.Count(), Is.EqualTo(1));
-        Assert.That(graph.OfType("aws:sns/topicSubscription:TopicSubscription").Select(s => s.Inputs["endpoint"]), Is.EqualTo(new[] { "dev-alerts@example.com" }));
+        Assert.That(graph.OfType("aws:sns/topicSubscription:TopicSubscription").Select(s => s.Inputs["endpoint"]), Is.EqualTo(new[] { "dev-alerts@example.com" }),
+            "dev pages no one until someone subscribes to the paging topic");
     }
 
     [Test]
@@ -159,7 +161,7 @@ public class StackTests
     {
         var (dev, prod) = (await Dev(), await Prod());
         TestContext.Out.WriteLine($"dev: {dev.Registrations.Count} resources; prod: {prod.Registrations.Count} resources");
-        Assert.That(dev.Registrations.Count, Is.EqualTo(109));
-        Assert.That(prod.Registrations.Count, Is.EqualTo(143));
+        Assert.That(dev.Registrations.Count, Is.EqualTo(123));
+        Assert.That(prod.Registrations.Count, Is.EqualTo(155));
     }
 }

@@ -44,7 +44,7 @@ public class PlanDiffTests
         Assert.That(template.Action, Is.EqualTo("update"));
         Assert.That(template.Inputs.Select(input => (input.Name, input.Old!.ToString(), input.New!.ToString(), input.ForcesReplacement)),
             Is.EqualTo(new[] { ("instanceType", "t3.small", "t3.large", false) }));
-        Assert.That(template.Notes.Single(), Does.StartWith("a new launch template version: the group's instance refresh replaces its instances"));
+        Assert.That(template.Notes.Single(), Does.StartWith("starts an instance refresh").And.Contain("stops if a paging alarm"));
         Assert.That(diff.Changes, Has.Count.EqualTo(1), "nothing else changes");
         Assert.That(diff.Summary.ToString(), Does.StartWith("0 to create, 1 to update, 0 to replace, 0 to delete"));
     }
@@ -199,7 +199,7 @@ public class PlanDiffTests
         Assert.That(lines[4], Is.EqualTo("| create | update | replace | delete | unchanged |"));
         Assert.That(lines.Count(line => line.StartsWith("<details>", StringComparison.Ordinal)), Is.EqualTo(lines.Count(line => line == "</details>")).And.EqualTo(1));
         Assert.That(markdown, Does.Contain("<details><summary><b>web</b>: 1 update</summary>"));
-        Assert.That(markdown, Does.Contain("| `~` | `aws:ec2/launchTemplate:LaunchTemplate` **web** | `instanceType`: `\"t3.small\"` → `\"t3.large\"`<br>_a new launch template version"));
+        Assert.That(markdown, Does.Contain("| `~` | `aws:ec2/launchTemplate:LaunchTemplate` **web** | `instanceType`: `\"t3.small\"` → `\"t3.large\"`<br>_starts an instance refresh"));
     }
 
     [Test]

@@ -42,7 +42,7 @@ public class PlanToolTests
         Assert.That(output, Does.Contain("│   ├── + aws:ec2/subnet:Subnet network-public-us-east-1a  10.10.0.0/24  us-east-1a"));
         Assert.That(output, Does.Contain("aws:autoscaling/group:Group web  min=2  desired=2  max=6  health=ELB  cooldown=120"));
         Assert.That(output, Does.Contain("siteUrl: https://www.example.com"));
-        Assert.That(output, Does.Match(@"143 resources to create \(network 44, web-lb 15, assets 41, jobs 5, web 22, worker 16\), about \$421 a month at desired capacity in \d+\.\d\d s"));
+        Assert.That(output, Does.Match(@"155 resources to create \(network 44, web-lb 15, assets 41, jobs 5, monitoring 16, web 22, worker 12\), about \$426 a month at desired capacity in \d+\.\d\d s"));
         var escape = output.IndexOf('\u001b');
         Assert.That(escape, Is.EqualTo(-1), escape < 0 ? "" : output.Substring(Math.Max(0, escape - 80), 120));
     }

@@ -72,9 +72,9 @@ public class SecurityCheckTests
         var plan = WithoutType(await Prod.Value, "aws:sns/topicPolicy:TopicPolicy");
         plan = Edit(plan, Types.Distribution, "assets", inputs => inputs["defaultCacheBehavior"]!["viewerProtocolPolicy"] = "allow-all");
         Assert.That(Findings(plan, "SEC005").Select(finding => finding.Message),
-            Is.EquivalentTo(new[] { "web-events: accepts publishing without TLS", "assets: serves viewers over plain HTTP" }));
+            Is.EquivalentTo(new[] { "web-events: accepts publishing without TLS", "monitoring-paging: accepts publishing without TLS", "assets: serves viewers over plain HTTP" }));
 
-        var topicPolicy = (await Prod.Value).Resources.Single(resource => resource.Type == "aws:sns/topicPolicy:TopicPolicy");
+        var topicPolicy = (await Prod.Value).Resources.Single(resource => resource.Type == "aws:sns/topicPolicy:TopicPolicy" && resource.Name == "web-events");
         var deny = IamPolicy.Statements(topicPolicy.Inputs["policy"]).Single(statement => PlanGraph.Text(statement["Effect"]) == "Deny");
         Assert.That(IamPolicy.Strings(deny["Action"]), Does.Contain("sns:Publish"), "named, as AwsSolutions-SNS3 looks for it");
         var subscribeOnly = Edit(await Prod.Value, "aws:sns/topicPolicy:TopicPolicy", topicPolicy.Name, inputs => inputs["policy"] =

@@ -83,7 +83,8 @@ public class SimulatorTests
         }));
         Assert.That(web.Schedules.Select(schedule => schedule.Recurrence), Is.EquivalentTo(new[] { "0 8 * * MON-FRI", "0 21 * * MON-FRI" }));
         var worker = tiers.Single(tier => tier.Name == "worker");
-        Assert.That((worker.Web, worker.DrainSeconds, worker.Alarms.Count), Is.EqualTo((false, 600, 2)), "the dead-letter alarm scales nothing");
+        Assert.That((worker.Web, worker.DrainSeconds, worker.Alarms.Count), Is.EqualTo((false, 600, 0)), "the paging alarms scale nothing");
+        Assert.That(worker.TargetTracking.Select(policy => policy.Tracking), Is.EqualTo(new[] { new Tracking(Tracking.Backlog, 1) }));
 
         var spike = new Simulator(new SimulationOptions()).Run("prod", tiers, Scenario.Spike, _ => 0.1008);
         var summary = spike.Summaries.Single(s => s.Tier == "web");

@@ -16,9 +16,9 @@ public sealed class AlarmDimensions : IPlanRule
     {
         var forwarded = graph.Forwards.ToList();
         foreach (var alarm in graph.OfType(Types.Alarm))
+        foreach (var (metricNamespace, metricName, dimensions, _) in MetricsOf(alarm))
         {
-            var metricNamespace = Text(alarm.Inputs["namespace"]) ?? "";
-            if (!metricNamespace.StartsWith("AWS/", StringComparison.Ordinal) || alarm.Inputs["dimensions"] is not System.Text.Json.Nodes.JsonObject dimensions)
+            if (!metricNamespace.StartsWith("AWS/", StringComparison.Ordinal) || dimensions is null)
                 continue;
             foreach (var (key, node) in dimensions)
             {
@@ -37,7 +37,7 @@ public sealed class AlarmDimensions : IPlanRule
                 };
                 if (problem is not null)
                     yield return new Finding(Id, Severity, [alarm.Urn],
-                        $"{alarm.Name}: {metricNamespace}/{Text(alarm.Inputs["metricName"])} dimension {key}={value} is {problem}; the alarm never sees data",
+                        $"{alarm.Name}: {metricNamespace}/{metricName} dimension {key}={value} is {problem}; the alarm never sees data",
                         "point the dimension at the resource that gets the traffic (the target group behind the forwarding listener)");
             }
         }
@@ -55,11 +55,11 @@ public sealed class AlarmPeriod : IPlanRule
     public IEnumerable<Finding> Check(PlanGraph graph)
     {
         foreach (var alarm in graph.OfType(Types.Alarm))
+        foreach (var (metricNamespace, _, dimensions, metricPeriod) in MetricsOf(alarm))
         {
-            var metricNamespace = Text(alarm.Inputs["namespace"]) ?? "";
-            var group = graph.Named(Types.Group, Text(alarm.Inputs["dimensions"]?["AutoScalingGroupName"]));
+            var group = graph.Named(Types.Group, Text(dimensions?["AutoScalingGroupName"]));
             var detailed = group is not null && Text(graph.LaunchTemplateOf(group)?.Inputs["monitoring"]?["enabled"]) == "true";
-            if (Number(alarm.Inputs["period"]) is { } period && MetricResolution.PeriodProblem(metricNamespace, period, detailed) is { } problem)
+            if (metricPeriod is { } period && MetricResolution.PeriodProblem(metricNamespace, period, detailed) is { } problem)
                 yield return new Finding(Id, Severity, group is null ? [alarm.Urn] : [alarm.Urn, group.Urn],
                     $"{alarm.Name}: period {period} s: {problem}",
                     "set the tier's alarms.periodSeconds to a period the metric is published at");

@@ -59,7 +59,16 @@ public sealed class PlanGraph
     public IEnumerable<PlannedResource> ListenersOf(PlannedResource balancer) =>
         Listeners.Where(listener => Text(listener.Inputs["loadBalancerArn"]) == Text(balancer.Outputs["arn"]));
 
-    public PlannedResource? LaunchTemplateOf(PlannedResource group) => Referenced(Text(group.Inputs["launchTemplate"]?["id"]));
+    /// <summary>The group's launch template, named by the group or by its mixed instances policy.</summary>
+    public PlannedResource? LaunchTemplateOf(PlannedResource group) => Referenced(Text(group.Inputs["launchTemplate"]?["id"]
+        ?? group.Inputs["mixedInstancesPolicy"]?["launchTemplate"]?["launchTemplateSpecification"]?["launchTemplateId"]));
+
+    /// <summary>The metrics an alarm watches: its own, or each metric of its metric math, as (namespace, name, dimensions).</summary>
+    public static IEnumerable<(string Namespace, string? Name, JsonObject? Dimensions, int? Period)> MetricsOf(PlannedResource alarm) =>
+        alarm.Inputs["metricQueries"] is JsonArray queries
+            ? queries.OfType<JsonObject>().Select(query => query["metric"]).OfType<JsonObject>()
+                .Select(metric => (Text(metric["namespace"]) ?? "", Text(metric["metricName"]), metric["dimensions"] as JsonObject, Number(metric["period"])))
+            : [(Text(alarm.Inputs["namespace"]) ?? "", Text(alarm.Inputs["metricName"]), alarm.Inputs["dimensions"] as JsonObject, Number(alarm.Inputs["period"]))];
 
     public IEnumerable<PlannedResource> Rules(string type, PlannedResource securityGroup) =>
         OfType(type).Where(rule => Text(rule.Inputs["securityGroupId"]) == Text(securityGroup.Outputs["id"]));

@@ -13,10 +13,16 @@ public enum CostKind
     Usage,
 }
 
-/// <summary>One line of the bill: quantity × unit price, per instance for the items of a group's instances.</summary>
+/// <summary>One line of the bill: quantity × unit price, per instance for the items of a group's instances. Per-instance
+/// items of a mixed instances policy count only some of them: the on-demand base (the first OnlyFirst) or those above it
+/// (after the first AfterFirst).</summary>
 public sealed record PriceItem(string Name, string PriceId, double Quantity, string Unit, double UnitPrice, CostKind Kind, bool PerInstance = false)
 {
-    public double Monthly(Capacity capacity, string level) => Quantity * UnitPrice * (PerInstance ? capacity[level] : 1);
+    public int? OnlyFirst { get; init; }
+    public int AfterFirst { get; init; }
+
+    public double Monthly(Capacity capacity, string level) =>
+        Quantity * UnitPrice * (PerInstance ? Math.Clamp(capacity[level] - AfterFirst, 0, OnlyFirst ?? double.PositiveInfinity) : 1);
 }
 
 /// <summary>An item the book has no price for: left out of the totals, which are then incomplete.</summary>
@@ -96,11 +102,12 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
     sealed record Context(CostModel Model, PlanGraph Graph, PlannedResource Resource, string Region, Capacity Capacity, List<PriceItem> Items,
         List<Unpriced> Unpriced, List<Risk> Risks)
     {
-        /// <summary>Adds quantity × the book's price of the item, or records why it cannot.</summary>
-        public void Add(string name, string priceId, double quantity, string unit, CostKind kind, bool perInstance = false)
+        /// <summary>Adds quantity × the book's price of the item (times factor), or records why it cannot.</summary>
+        public void Add(string name, string priceId, double quantity, string unit, CostKind kind, bool perInstance = false, double factor = 1,
+            int? onlyFirst = null, int afterFirst = 0)
         {
             if (Model.Prices.Price(Region, priceId) is { } price)
-                Items.Add(new PriceItem(name, priceId, quantity, unit, price, kind, perInstance));
+                Items.Add(new PriceItem(name, priceId, quantity, unit, price * factor, kind, perInstance) { OnlyFirst = onlyFirst, AfterFirst = afterFirst });
             else
                 Unpriced.Add(new Unpriced(Resource.Urn, Resource.Name, name, priceId, $"no price for {priceId} in {Region} in the price book"));
         }
@@ -135,6 +142,24 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
         }
     }
 
+    /// <summary>A mixed instances policy, priced at the launch template's type: the on-demand base, then above it the
+    /// on-demand percentage at the on-demand price and the rest at the usage profile's Spot fraction of it (an
+    /// assumption: Spot prices move with supply and demand and are not in the price book).</summary>
+    void MixedInstances(Context c, string instanceType, System.Text.Json.Nodes.JsonNode mix)
+    {
+        var priceId = PriceBook.InstanceHours(instanceType);
+        var onDemandBase = Number(mix["onDemandBaseCapacity"]) ?? 0;
+        var onDemandShare = (Number(mix["onDemandPercentageAboveBaseCapacity"]) ?? 100) / 100.0;
+        if (onDemandBase > 0)
+            c.Add($"{instanceType} on-demand base instance-hours", priceId, c.Hours, "hours", CostKind.Fixed, perInstance: true, onlyFirst: onDemandBase);
+        if (onDemandShare > 0)
+            c.Add($"{instanceType} on-demand instance-hours ({onDemandShare * 100:0} % above the base)", priceId, c.Hours * onDemandShare, "hours", CostKind.Fixed,
+                perInstance: true, afterFirst: onDemandBase);
+        if (onDemandShare < 1)
+            c.Add($"{instanceType} Spot instance-hours ({(1 - onDemandShare) * 100:0} % above the base, assumed at {usage.SpotPriceFraction * 100:0} % of on-demand)", priceId,
+                c.Hours * (1 - onDemandShare), "hours", CostKind.Fixed, perInstance: true, factor: usage.SpotPriceFraction, afterFirst: onDemandBase);
+    }
+
     void Price(Context c)
     {
         var inputs = c.Resource.Inputs;
@@ -142,7 +167,10 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
         {
             case Types.Group when c.Graph.LaunchTemplateOf(c.Resource) is { } template:
                 var instanceType = Text(template.Inputs["instanceType"]) ?? "(unknown type)";
-                c.Add($"{instanceType} instance-hours", PriceBook.InstanceHours(instanceType), c.Hours, "hours", CostKind.Fixed, perInstance: true);
+                if (inputs["mixedInstancesPolicy"]?["instancesDistribution"] is { } mix)
+                    MixedInstances(c, instanceType, mix);
+                else
+                    c.Add($"{instanceType} instance-hours", PriceBook.InstanceHours(instanceType), c.Hours, "hours", CostKind.Fixed, perInstance: true);
                 c.AddCreditRisk(instanceType, template);
                 var volume = template.Inputs["blockDeviceMappings"]?[0]?["ebs"];
                 c.Add("gp3 root volume", $"ebs.{Text(volume?["volumeType"]) ?? "gp3"}.storage", Number(volume?["volumeSize"]) ?? 8, "GB-months",
@@ -179,9 +207,17 @@ public sealed class CostModel(PriceBook prices, UsageProfile usage)
                 c.Add("data out to the internet", "dataTransfer.internetOut.first10TB", usage.LoadBalancerEgressGb, "GB", CostKind.Usage);
                 break;
             case Types.Alarm:
-                var highResolution = Number(inputs["period"]) is < 60;
-                c.Add(highResolution ? "high-resolution alarm" : "alarm", highResolution ? "cloudwatch.alarm.highResolution" : "cloudwatch.alarm.standard",
-                    1, "alarm-months", CostKind.Fixed);
+                // Billed per metric the alarm reads: metric math over two metrics costs two.
+                var metrics = MetricsOf(c.Resource).ToList();
+                var highResolution = metrics.Any(metric => metric.Period is < 60);
+                c.Add(metrics.Count == 1 ? "alarm" : $"alarm on {metrics.Count} metrics", highResolution ? "cloudwatch.alarm.highResolution" : "cloudwatch.alarm.standard",
+                    metrics.Count, "alarm-months", CostKind.Fixed);
+                break;
+            case "aws:cloudwatch/dashboard:Dashboard":
+                c.Add("dashboard", "cloudwatch.dashboard.month", 1, "dashboard-months", CostKind.Fixed);
+                break;
+            case "aws:kms/key:Key":
+                c.Add("customer managed key", "kms.customerManagedKey.month", 1, "key-months", CostKind.Fixed);
                 break;
             case "aws:autoscaling/policy:Policy" when Text(inputs["policyType"]) == "TargetTrackingScaling":
                 // Target tracking creates and owns two alarms (scale out, scale in).

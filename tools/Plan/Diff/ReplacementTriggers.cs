@@ -50,6 +50,8 @@ public static class ReplacementTriggers
         ["aws:autoscaling/schedule:Schedule"] = Set("scheduledActionName", "autoscalingGroupName"),
         ["aws:autoscaling/notification:Notification"] = Set("topicArn"),
         ["aws:cloudwatch/metricAlarm:MetricAlarm"] = Set("name"),
+        ["aws:cloudwatch/dashboard:Dashboard"] = Set("dashboardName"),
+        ["aws:kms/key:Key"] = Set("customerMasterKeySpec", "keyUsage", "multiRegion", "xksKeyId", "customKeyStoreId"),
         ["aws:sns/topic:Topic"] = Set("name", "namePrefix", "fifoTopic"),
         ["aws:sns/topicSubscription:TopicSubscription"] = Set("topic", "protocol", "endpoint"),
         ["aws:sns/topicPolicy:TopicPolicy"] = Set("arn"),
@@ -131,10 +133,14 @@ public sealed record VpcBinding(IReadOnlyList<string> Inputs, string Why, string
 /// <summary>What an update sets in motion beyond the resource itself, for the diff to say.</summary>
 public static class ChangeEffects
 {
+    /// <summary>The group's instanceRefresh (AutoScaledTier.InstanceRefresh): what starts it and what stops it.</summary>
+    public const string RefreshNote = "starts an instance refresh: instances are replaced in rolling batches keeping the minimum healthy percentage, " +
+        "pausing at each checkpoint; it stops if a paging alarm of its alarm specification goes to ALARM (no automatic rollback: README, Safe rollouts)";
+
     public static IEnumerable<string> Of(string type, string action, IEnumerable<string> inputs) => (type, action) switch
     {
-        ("aws:ec2/launchTemplate:LaunchTemplate", "update") =>
-            ["a new launch template version: the group's instance refresh replaces its instances (Rolling, keeping its minimum healthy percentage)"],
+        ("aws:ec2/launchTemplate:LaunchTemplate", "update") => [RefreshNote],
+        ("aws:autoscaling/group:Group", "update") when inputs.Contains("mixedInstancesPolicy") || inputs.Contains("launchTemplate") => [RefreshNote],
         ("aws:lb/listener:Listener", "update") when inputs.Contains("certificateArn") => ["HTTPS clients get the new certificate on their next connection"],
         ("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" or "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "replace") =>
             ["the rule is deleted and created again: its traffic is refused for a moment"],

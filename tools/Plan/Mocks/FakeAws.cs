@@ -143,6 +143,15 @@ public sealed class FakeAws
                 state["name"] = id;
                 state["arn"] = Arn("cloudwatch", $"alarm:{id}");
                 break;
+            case "aws:cloudwatch/dashboard:Dashboard":
+                id = (string)inputs["dashboardName"];
+                state["dashboardArn"] = $"arn:aws:cloudwatch::{AccountId}:dashboard/{id}";
+                break;
+            case "aws:kms/key:Key":
+                id = Guid.Parse(Hex(name, 32)).ToString();
+                state["keyId"] = id;
+                state["arn"] = Arn("kms", $"key/{id}");
+                break;
             case "aws:sns/topic:Topic":
                 var topicName = AutoName("name");
                 id = Arn("sns", topicName);

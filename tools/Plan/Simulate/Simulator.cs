@@ -82,7 +82,7 @@ public sealed class Simulator
         public TierModel Model { get; } = model;
         public List<Instance> Instances { get; } = [];
         public int Min = model.Min, Max = model.Max, Desired = model.Desired;
-        public double Backlog;
+        public double Backlog, InFlight;
         public Dictionary<string, List<(double T, double Value)>> Samples { get; } = [];
         public Dictionary<string, string> AlarmStates { get; } = model.Alarms.ToDictionary(alarm => alarm.Name, _ => "INSUFFICIENT_DATA");
         public Dictionary<string, int> TrackingStreak { get; } = [];
@@ -126,6 +126,8 @@ public sealed class Simulator
                 tier.Instances.Add(new Instance(-3600, -3600, -3600, -3600));
             foreach (var alarm in tier.Model.Alarms.Where(alarm => Metric(alarm) is null))
                 unmodelled.Add($"{tier.Model.Name}: alarm {alarm.Name} watches {alarm.Namespace}/{alarm.Metric}, which the simulation does not model");
+            foreach (var policy in tier.Model.TargetTracking.Where(policy => policy.Tracking?.Metric == Tracking.Custom))
+                unmodelled.Add($"{tier.Model.Name}: target tracking {policy.Name} follows a custom metric, which the simulation does not model");
         }
 
         for (double t = 0; t < end; t += options.StepSeconds)
@@ -145,7 +147,7 @@ public sealed class Simulator
                 if (t % 60 == 0)
                 {
                     Evaluate(tier, t, events);
-                    Track(tier, t, events);
+                    Track(tier, t, scenario, events);
                 }
 
                 Reconcile(tier, t, events);
@@ -189,6 +191,8 @@ public sealed class Simulator
         {
             tier.Backlog += Load(scenario.JobsPerSecond, t, "jobs per second") * dt;
             var done = Math.Min(tier.Backlog, serving * (double)dt / options.JobSeconds);
+            // Workers busy this step: the messages they hold are in flight (not visible).
+            tier.InFlight = Math.Min(serving, tier.Backlog * options.JobSeconds / dt);
             tier.Backlog -= done;
             cpu = serving > 0 ? 5 + 95 * done / (serving * (double)dt / options.JobSeconds) : null;
             overloaded = tier.Backlog > serving * 2;
@@ -312,22 +316,37 @@ public sealed class Simulator
         SetDesired(tier, t, Math.Clamp(target, tier.Min, tier.Max), $"{policy.Name} ({alarm.Name} at {value:0.##})", events, policy.WarmupSeconds);
     }
 
-    /// <summary>Target tracking on visible messages per in-service instance: out after 3 minutes above the target, in
-    /// after 15 minutes below 90 % of it (the alarms AWS creates for the policy).</summary>
-    static void Track(Tier tier, double t, List<SimulationEvent> events)
+    /// <summary>Target tracking as AWS runs it: out after 3 one-minute data points above the target, in after 15 below
+    /// 90 % of it (the alarms AWS creates for the policy), to the capacity that brings the metric to the target. The
+    /// metrics: jobs waiting or in flight per in-service instance, the group's average CPU of the last published minute, or
+    /// ALBRequestCountPerTarget (requests per minute per serving target, a minute late).</summary>
+    void Track(Tier tier, double t, Scenario scenario, List<SimulationEvent> events)
     {
         foreach (var policy in tier.Model.TargetTracking)
         {
-            var target = policy.TargetBacklogPerInstance!.Value;
-            var perInstance = tier.Backlog / Math.Max(1, tier.InService(t));
+            if (policy.Tracking is not { Metric: not Tracking.Custom } tracking)
+                continue;
+            var inService = Math.Max(1, tier.InService(t));
+            var cpu = Window(tier.Samples.GetValueOrDefault("AWS/EC2/CPUUtilization") ?? [], t - options.PublishDelaySeconds - 60, t - options.PublishDelaySeconds);
+            double? value = tracking.Metric switch
+            {
+                Tracking.Backlog => (tier.Backlog + tier.InFlight) / inService,
+                Tracking.Cpu => cpu.Count > 0 ? cpu.Average() : null,
+                _ => scenario.RequestsPerSecond(Math.Max(0, t - options.PublishDelaySeconds)) * 60 / Math.Max(1, tier.Serving(t)),
+            };
+            if (value is not { } current)
+                continue;
             var streak = tier.TrackingStreak.GetValueOrDefault(policy.Name);
-            streak = perInstance > target ? Math.Max(1, streak + 1) : perInstance < 0.9 * target ? Math.Min(-1, streak - 1) : 0;
+            streak = current > tracking.Target ? Math.Max(1, streak + 1) : current < 0.9 * tracking.Target ? Math.Min(-1, streak - 1) : 0;
             tier.TrackingStreak[policy.Name] = streak;
-            var wanted = Math.Clamp((int)Math.Ceiling(tier.Backlog / target), tier.Min, tier.Max);
+            var capacity = tracking.Metric == Tracking.Backlog ? (tier.Backlog + tier.InFlight) / tracking.Target : inService * current / tracking.Target;
+            var wanted = Math.Clamp((int)Math.Ceiling(capacity), tier.Min, tier.Max);
             if (streak >= 3 && wanted > tier.Desired || streak <= -15 && wanted < tier.Desired && !tier.Warming(t))
-                SetDesired(tier, t, wanted, $"{policy.Name} ({perInstance:0.#} per instance, target {target})", events, policy.WarmupSeconds);
+                SetDesired(tier, t, wanted, $"{policy.Name} ({current:0.#} {Unit(tracking.Metric)}, target {tracking.Target})", events, policy.WarmupSeconds);
         }
     }
+
+    static string Unit(string metric) => metric switch { Tracking.Backlog => "jobs per instance", Tracking.Cpu => "% CPU", _ => "requests per target" };
 
     static void SetDesired(Tier tier, double t, int desired, string reason, List<SimulationEvent> events, int? warmup)
     {

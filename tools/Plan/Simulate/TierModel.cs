@@ -5,9 +5,30 @@ namespace Infra.Plan.Simulate;
 
 public sealed record Step(double? Lower, double? Upper, int Adjustment);
 
-/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking on backlog per instance;
+/// <summary>Target tracking: the metric (backlog per instance, cpu, requests per target, or custom: not modelled) and its target.</summary>
+public sealed record Tracking(string Metric, double Target)
+{
+    public const string Backlog = "backlog", Cpu = "cpu", Requests = "requests", Custom = "custom";
+
+    public static Tracking? Of(System.Text.Json.Nodes.JsonNode? configuration)
+    {
+        if (configuration is null || !double.TryParse(Text(configuration["targetValue"]), System.Globalization.NumberStyles.Float,
+                System.Globalization.CultureInfo.InvariantCulture, out var target))
+            return null;
+        var metric = Text(configuration["predefinedMetricSpecification"]?["predefinedMetricType"]) switch
+        {
+            "ASGAverageCPUUtilization" => Cpu,
+            "ALBRequestCountPerTarget" => Requests,
+            _ when Items(configuration["customizedMetricSpecification"]?["metrics"]).Any(metric => Text(metric["expression"]) == Infra.Components.Compute.AutoScaledTier.BacklogExpression) => Backlog,
+            _ => Custom,
+        };
+        return new Tracking(metric, target);
+    }
+}
+
+/// <summary>A scaling policy as the plan registers it: step adjustments, or target tracking;
 /// WarmupSeconds is its own estimatedInstanceWarmup, which overrides the group's default for what it launches.</summary>
-public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, double? TargetBacklogPerInstance,
+public sealed record PolicyModel(string Name, string AdjustmentType, int? MinAdjustmentMagnitude, IReadOnlyList<Step> Steps, Tracking? Tracking,
     int? WarmupSeconds = null);
 
 /// <summary>A CloudWatch alarm as registered, with the policy it invokes.</summary>
@@ -52,7 +73,7 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             policy.Name, Text(policy.Inputs["adjustmentType"]) ?? "ChangeInCapacity", Number(policy.Inputs["minAdjustmentMagnitude"]),
             [.. Items(policy.Inputs["stepAdjustments"]).Select(step => new Step(Double(step["metricIntervalLowerBound"]), Double(step["metricIntervalUpperBound"]),
                 Number(step["scalingAdjustment"]) ?? 0))],
-            Double(policy.Inputs["targetTrackingConfiguration"]?["targetValue"]), Number(policy.Inputs["estimatedInstanceWarmup"])));
+            Tracking.Of(policy.Inputs["targetTrackingConfiguration"]), Number(policy.Inputs["estimatedInstanceWarmup"])));
         var alarms = graph.OfType(Types.Alarm).Select(alarm => (alarm, policy: Items(alarm.Inputs["alarmActions"]).Select(Text)
                 .Select(arn => arn is null ? null : policies.GetValueOrDefault(arn)).FirstOrDefault(policy => policy is not null)))
             .Where(pair => pair.policy is not null)
@@ -71,7 +92,7 @@ public sealed record TierModel(string Name, bool Web, string InstanceType, bool 
             Number(health?["interval"]) ?? 30,
             Number(targetGroup?.Inputs["deregistrationDelay"]) ?? Number(classic?.Inputs["connectionDrainingTimeout"]) ?? 300, Number(hook?.Inputs["heartbeatTimeout"]) ?? 0,
             [.. Items(group.Inputs["terminationPolicies"]).Select(Text).OfType<string>()],
-            alarms, [.. policies.Values.Where(policy => policy.TargetBacklogPerInstance is not null)], schedules);
+            alarms, [.. policies.Values.Where(policy => policy.Tracking is not null)], schedules);
     }
 
     static double? Double(System.Text.Json.Nodes.JsonNode? node) =>

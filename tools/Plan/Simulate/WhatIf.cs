@@ -57,11 +57,11 @@ public static class WhatIf
                         {
                             Alarms = [.. tier.Alarms.Select(other => other == alarm ? other with { EvaluationPeriods = 1, DatapointsToAlarm = 1 } : other)],
                         });
-                    // The stack's default target: 10 visible messages per instance (infra:<tier>.queue.backlogPerInstance).
+                    // The stack's default target: 1 job waiting or in progress per instance (infra:<tier>.queue.backlogPerInstance).
                     yield return new(ChangeKind.Sooner, $"{key}.queue.scaling: targetTracking", tier with
                     {
                         Alarms = [.. tier.Alarms.Where(other => other.Metric != alarm.Metric)],
-                        TargetTracking = [new PolicyModel($"{tier.Name}-backlog", "ChangeInCapacity", null, [], 10)],
+                        TargetTracking = [new PolicyModel($"{tier.Name}-backlog", "ChangeInCapacity", null, [], new Tracking(Tracking.Backlog, 1))],
                     });
                     break;
             }

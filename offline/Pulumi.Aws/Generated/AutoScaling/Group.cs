@@ -59,6 +59,12 @@ public partial class Group : global::Pulumi.CustomResource
     [Output("maxInstanceLifetime")]
     public Output<int?> MaxInstanceLifetime { get; private set; } = null!;
 
+    [Output("mixedInstancesPolicy")]
+    public Output<Outputs.GroupMixedInstancesPolicy> MixedInstancesPolicy { get; private set; } = null!;
+
+    [Output("capacityRebalance")]
+    public Output<bool?> CapacityRebalance { get; private set; } = null!;
+
     public Group(string name, GroupArgs args, CustomResourceOptions? options = null)
         : base("aws:autoscaling/group:Group", name, args, Utilities.ResourceOptions(options))
     {
@@ -150,6 +156,12 @@ public sealed class GroupArgs : global::Pulumi.ResourceArgs
 
     [Input("maxInstanceLifetime")]
     public Input<int>? MaxInstanceLifetime { get; set; }
+
+    [Input("mixedInstancesPolicy")]
+    public Input<Inputs.GroupMixedInstancesPolicyArgs>? MixedInstancesPolicy { get; set; }
+
+    [Input("capacityRebalance")]
+    public Input<bool>? CapacityRebalance { get; set; }
 
     public GroupArgs()
     {

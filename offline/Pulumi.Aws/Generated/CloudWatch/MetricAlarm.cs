@@ -53,6 +53,12 @@ public partial class MetricAlarm : global::Pulumi.CustomResource
     [Output("treatMissingData")]
     public Output<string?> TreatMissingData { get; private set; } = null!;
 
+    [Output("extendedStatistic")]
+    public Output<string?> ExtendedStatistic { get; private set; } = null!;
+
+    [Output("metricQueries")]
+    public Output<ImmutableArray<Outputs.MetricAlarmMetricQuery>> MetricQueries { get; private set; } = null!;
+
     [Output("tags")]
     public Output<ImmutableDictionary<string, string>?> Tags { get; private set; } = null!;
 
@@ -117,6 +123,20 @@ public sealed class MetricAlarmArgs : global::Pulumi.ResourceArgs
 
     [Input("treatMissingData")]
     public Input<string>? TreatMissingData { get; set; }
+
+    [Input("name")]
+    public Input<string>? Name { get; set; }
+
+    [Input("extendedStatistic")]
+    public Input<string>? ExtendedStatistic { get; set; }
+
+    [Input("metricQueries")]
+    private InputList<Inputs.MetricAlarmMetricQueryArgs>? _metricQueries;
+    public InputList<Inputs.MetricAlarmMetricQueryArgs> MetricQueries
+    {
+        get => _metricQueries ??= new InputList<Inputs.MetricAlarmMetricQueryArgs>();
+        set => _metricQueries = value;
+    }
 
     [Input("tags")]
     private InputMap<string>? _tags;

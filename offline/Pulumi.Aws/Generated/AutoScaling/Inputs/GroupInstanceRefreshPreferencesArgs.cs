@@ -7,14 +7,40 @@ namespace Pulumi.Aws.AutoScaling.Inputs;
 
 public sealed class GroupInstanceRefreshPreferencesArgs : global::Pulumi.ResourceArgs
 {
+    [Input("alarmSpecification")]
+    public Input<Inputs.GroupInstanceRefreshPreferencesAlarmSpecificationArgs>? AlarmSpecification { get; set; }
+
+    [Input("autoRollback")]
+    public Input<bool>? AutoRollback { get; set; }
+
+    [Input("checkpointDelay")]
+    public Input<string>? CheckpointDelay { get; set; }
+
+    [Input("checkpointPercentages")]
+    private InputList<int>? _checkpointPercentages;
+    public InputList<int> CheckpointPercentages
+    {
+        get => _checkpointPercentages ??= new InputList<int>();
+        set => _checkpointPercentages = value;
+    }
+
     [Input("instanceWarmup")]
     public Input<string>? InstanceWarmup { get; set; }
+
+    [Input("maxHealthyPercentage")]
+    public Input<int>? MaxHealthyPercentage { get; set; }
 
     [Input("minHealthyPercentage")]
     public Input<int>? MinHealthyPercentage { get; set; }
 
-    [Input("maxHealthyPercentage")]
-    public Input<int>? MaxHealthyPercentage { get; set; }
+    [Input("scaleInProtectedInstances")]
+    public Input<string>? ScaleInProtectedInstances { get; set; }
+
+    [Input("skipMatching")]
+    public Input<bool>? SkipMatching { get; set; }
+
+    [Input("standbyInstances")]
+    public Input<string>? StandbyInstances { get; set; }
 
     public GroupInstanceRefreshPreferencesArgs()
     {

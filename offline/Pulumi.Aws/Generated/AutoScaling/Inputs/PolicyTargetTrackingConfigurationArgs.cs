@@ -13,6 +13,9 @@ public sealed class PolicyTargetTrackingConfigurationArgs : global::Pulumi.Resou
     [Input("disableScaleIn")]
     public Input<bool>? DisableScaleIn { get; set; }
 
+    [Input("predefinedMetricSpecification")]
+    public Input<Inputs.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs>? PredefinedMetricSpecification { get; set; }
+
     [Input("targetValue", required: true)]
     public Input<double> TargetValue { get; set; } = null!;
 

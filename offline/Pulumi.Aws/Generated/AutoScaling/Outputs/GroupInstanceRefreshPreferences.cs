@@ -8,18 +8,39 @@ namespace Pulumi.Aws.AutoScaling.Outputs;
 [OutputType]
 public sealed class GroupInstanceRefreshPreferences
 {
+    public readonly Outputs.GroupInstanceRefreshPreferencesAlarmSpecification? AlarmSpecification;
+    public readonly bool? AutoRollback;
+    public readonly string? CheckpointDelay;
+    public readonly ImmutableArray<int> CheckpointPercentages;
     public readonly string? InstanceWarmup;
-    public readonly int? MinHealthyPercentage;
     public readonly int? MaxHealthyPercentage;
+    public readonly int? MinHealthyPercentage;
+    public readonly string? ScaleInProtectedInstances;
+    public readonly bool? SkipMatching;
+    public readonly string? StandbyInstances;
 
     [OutputConstructor]
     private GroupInstanceRefreshPreferences(
+        Outputs.GroupInstanceRefreshPreferencesAlarmSpecification? alarmSpecification,
+        bool? autoRollback,
+        string? checkpointDelay,
+        ImmutableArray<int> checkpointPercentages,
         string? instanceWarmup,
+        int? maxHealthyPercentage,
         int? minHealthyPercentage,
-        int? maxHealthyPercentage)
+        string? scaleInProtectedInstances,
+        bool? skipMatching,
+        string? standbyInstances)
     {
+        AlarmSpecification = alarmSpecification;
+        AutoRollback = autoRollback;
+        CheckpointDelay = checkpointDelay;
+        CheckpointPercentages = checkpointPercentages;
         InstanceWarmup = instanceWarmup;
-        MinHealthyPercentage = minHealthyPercentage;
         MaxHealthyPercentage = maxHealthyPercentage;
+        MinHealthyPercentage = minHealthyPercentage;
+        ScaleInProtectedInstances = scaleInProtectedInstances;
+        SkipMatching = skipMatching;
+        StandbyInstances = standbyInstances;
     }
 }

@@ -10,16 +10,19 @@ public sealed class PolicyTargetTrackingConfiguration
 {
     public readonly Outputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecification? CustomizedMetricSpecification;
     public readonly bool? DisableScaleIn;
+    public readonly Outputs.PolicyTargetTrackingConfigurationPredefinedMetricSpecification? PredefinedMetricSpecification;
     public readonly double TargetValue;
 
     [OutputConstructor]
     private PolicyTargetTrackingConfiguration(
         Outputs.PolicyTargetTrackingConfigurationCustomizedMetricSpecification? customizedMetricSpecification,
         bool? disableScaleIn,
+        Outputs.PolicyTargetTrackingConfigurationPredefinedMetricSpecification? predefinedMetricSpecification,
         double targetValue)
     {
         CustomizedMetricSpecification = customizedMetricSpecification;
         DisableScaleIn = disableScaleIn;
+        PredefinedMetricSpecification = predefinedMetricSpecification;
         TargetValue = targetValue;
     }
 }
