@@ -2,8 +2,8 @@ using System.Text.RegularExpressions;
 
 namespace Infra.Components.Compute;
 
-/// <summary>The CPU credit modes of burstable (T family) instances, judged from the type's name alone so any name,
-/// priced or not, can be judged. Standard throttles to the baseline once the credits are spent; unlimited keeps
+/// <summary>The CPU credit modes of burstable (T family) instances: the catalogue says which types are burstable, and
+/// the T-family naming rule judges a type it does not list. Standard throttles to the baseline once the credits are spent; unlimited keeps
 /// bursting and bills the surplus per vCPU-hour. AWS launches T2 in standard and T3, T3a and T4g in unlimited unless
 /// told otherwise (EC2 RunInstances, CreditSpecification).</summary>
 public static partial class CpuCredits
@@ -14,7 +14,8 @@ public static partial class CpuCredits
     public static readonly IReadOnlyList<string> Modes = [Standard, Unlimited];
 
     /// <summary>Whether the type runs on CPU credits (t2, t3, t3a, t4g and later T families).</summary>
-    public static bool Apply(string instanceType) => BurstableName().IsMatch(instanceType);
+    public static bool Apply(string instanceType) =>
+        Shared.InstanceTypes.Find(instanceType)?.Burstable ?? BurstableName().IsMatch(instanceType);
 
     /// <summary>The mode AWS picks when the launch template does not say.</summary>
     public static string AwsDefault(string instanceType) => instanceType.StartsWith("t2.", StringComparison.Ordinal) ? Standard : Unlimited;
